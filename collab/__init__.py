@@ -1,0 +1,1 @@
+"""Realtime collaboration: the y-websocket protocol, rooms, awareness and fan-out."""

@@ -1,0 +1,1 @@
+"""mentorHub web server: Starlette app factory, routes, settings, command line."""

@@ -1,0 +1,121 @@
+"""Settings, read from the environment in one place, once, into a frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+DEV_SECRET = "dev-insecure-secret-change-me"
+ENVIRONMENTS = ("development", "test", "production")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str = "development"
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'var' / 'mentorhub.sqlite3'}"
+    redis_url: str | None = None
+    secret_key: str = DEV_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    allowed_origins: tuple[str, ...] = ()
+    max_message_bytes: int = 1024 * 1024
+    max_awareness_bytes: int = 64 * 1024
+    max_pending_bytes: int = 1024 * 1024
+    rate_limit_per_second: float = 500.0
+    rate_limit_burst: int = 2000
+    send_queue_messages: int = 2000
+    compact_threshold: int = 500
+    log_level: str = "info"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    def masked(self) -> dict[str, object]:
+        """The settings with secrets and credentials hidden, for /version and logs."""
+        shown = asdict(self)
+        shown.pop("extra")
+        shown["secret_key"] = "***"
+        shown["database_url"] = _mask_url(self.database_url)
+        shown["redis_url"] = _mask_url(self.redis_url) if self.redis_url else None
+        shown["allowed_origins"] = list(self.allowed_origins)
+        return shown
+
+
+def _mask_url(url: str) -> str:
+    """Hide the password of a URL such as postgresql://user:pw@host/db."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read every setting from `env` (default: the process environment).
+
+    Every name read here is documented in docs/settings.md; a test checks both agree.
+    """
+    env = os.environ if env is None else env
+    defaults = Settings()
+    environment = env.get("MENTORHUB_ENV", defaults.environment)
+    if environment not in ENVIRONMENTS:
+        raise SettingsError(f"MENTORHUB_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    secret = env.get("SECRET_KEY", defaults.secret_key)
+    if environment == "production" and (secret == DEV_SECRET or len(secret) < 32):
+        raise SettingsError(
+            "SECRET_KEY must be set to a random value of 32+ characters in production"
+        )
+    origins = tuple(o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip())
+    return Settings(
+        environment=environment,
+        database_url=env.get("DATABASE_URL") or defaults.database_url,
+        redis_url=env.get("REDIS_URL") or None,
+        secret_key=secret,
+        host=env.get("HOST", defaults.host),
+        port=_int(env, "PORT", defaults.port, minimum=0),
+        allowed_origins=origins,
+        max_message_bytes=_int(env, "MAX_MESSAGE_BYTES", defaults.max_message_bytes, 1024),
+        max_awareness_bytes=_int(env, "MAX_AWARENESS_BYTES", defaults.max_awareness_bytes, 256),
+        max_pending_bytes=_int(env, "MAX_PENDING_BYTES", defaults.max_pending_bytes, 1024),
+        rate_limit_per_second=_float(env, "RATE_LIMIT_PER_SECOND", defaults.rate_limit_per_second),
+        rate_limit_burst=_int(env, "RATE_LIMIT_BURST", defaults.rate_limit_burst),
+        send_queue_messages=_int(env, "SEND_QUEUE_MESSAGES", defaults.send_queue_messages),
+        compact_threshold=_int(env, "COMPACT_THRESHOLD", defaults.compact_threshold, 2),
+        log_level=env.get("LOG_LEVEL", defaults.log_level).lower(),
+    )

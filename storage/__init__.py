@@ -1,0 +1,1 @@
+"""Durable storage: SQLModel tables, the update log, snapshots and migrations."""
