@@ -101,7 +101,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             "SECRET_KEY must be set to a random value of 32+ characters in production"
         )
-    origins = tuple(o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip())
+    origins = tuple(
+        o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()
+    )
     return Settings(
         environment=environment,
         database_url=env.get("DATABASE_URL") or defaults.database_url,

@@ -1,0 +1,316 @@
+"""A room: one active document, shared by all its peers.
+
+Every change enters as a Yjs update (from a peer, a server action or another
+instance), is checked, applied to the room's pycrdt document, committed to the
+store, and only then relayed - in order - to the other peers. Replies to a
+peer's sync step 1 wait in the same queue, so nobody is ever sent state that
+is not yet durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
+
+from pycrdt import (
+    Awareness,
+    Doc,
+    create_awareness_message,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+)
+
+from .fanout import Fanout
+from .peer import Peer
+from .protocol import (
+    AwarenessUpdate,
+    CloseCode,
+    ProtocolError,
+    QueryAwareness,
+    SyncStep1,
+    SyncUpdate,
+    encode_awareness,
+    parse_awareness,
+    parse_message,
+)
+from .schema import ROOT_TYPES
+from .store import DocumentStore
+from .update_check import (
+    InvalidUpdate,
+    UpdateSummary,
+    check_root_types,
+    decode_state_vector,
+    inspect_update,
+    missing_dependencies,
+)
+
+log = logging.getLogger("mentorhub.collab.room")
+
+SERVER = "server"  # origin of edits made by the server itself (htmx actions)
+REMOTE = "remote"  # origin of updates committed by another instance
+Origin = Peer | str
+
+
+@dataclass(frozen=True)
+class RoomLimits:
+    max_awareness_bytes: int = 64 * 1024
+    max_pending_bytes: int = 1024 * 1024
+    max_awareness_ids_per_peer: int = 8
+    max_uncommitted: int = 10_000
+
+
+@dataclass
+class _Outgoing:
+    data: bytes
+    commit: Awaitable[int] | None = None  # wait for this before sending
+    target: Peer | None = None  # send to this peer only ...
+    exclude: Origin | None = None  # ... or to everyone but this origin
+    publish: bool = False  # and to other instances
+
+
+@dataclass
+class _Pending:
+    update: bytes
+    summary: UpdateSummary
+    origin: Origin
+
+
+class Room:
+    def __init__(
+        self, doc_id: str, store: DocumentStore, fanout: Fanout, limits: RoomLimits
+    ) -> None:
+        self.doc_id = doc_id
+        self.store = store
+        self.fanout = fanout
+        self.limits = limits
+        self.doc: Doc = Doc()
+        self.awareness = Awareness(self.doc)
+        self.awareness.set_local_state(None)  # the server is not a participant
+        self.peers: set[Peer] = set()
+        self.users = 0  # acquisitions by the room manager (peers and server actions)
+        self.last_id = 0
+        self._outbox: asyncio.Queue[_Outgoing] = asyncio.Queue()
+        self._pending: list[_Pending] = []
+        self._pending_bytes = 0
+        self._owners: dict[int, Peer] = {}  # awareness client id -> the peer that set it
+        self._relay_task: asyncio.Task[None] | None = None
+
+    # -- life cycle ---------------------------------------------------------------
+
+    async def load(self) -> None:
+        stored = await self.store.load(self.doc_id)
+        if stored.update:
+            self.doc.apply_update(stored.update)
+        self.last_id = stored.last_id
+        self._relay_task = asyncio.create_task(self._relay_loop(), name=f"room-{self.doc_id}")
+
+    async def flush(self) -> None:
+        """Wait until every applied update is committed and relayed."""
+        await self._outbox.join()
+
+    async def close(self) -> None:
+        await self.flush()
+        if self._relay_task is not None:
+            self._relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._relay_task
+
+    # -- peers --------------------------------------------------------------------
+
+    def join(self, peer: Peer) -> None:
+        self.peers.add(peer)
+        peer.send(create_sync_message(self.doc))
+        if self.awareness.states:
+            peer.send(self._awareness_message(list(self.awareness.states)))
+
+    def leave(self, peer: Peer) -> None:
+        self.peers.discard(peer)
+        gone = [cid for cid in peer.awareness_ids if self._owners.get(cid) is peer]
+        for cid in gone:
+            del self._owners[cid]
+        gone = [cid for cid in gone if cid in self.awareness.states]
+        if gone:
+            self.awareness.remove_awareness_states(gone, peer)
+            self._broadcast_now(self._awareness_message(gone), exclude=peer, publish=True)
+
+    async def receive(self, peer: Peer, frame: bytes) -> None:
+        """Handle one frame from `peer`; raises ProtocolError to close only that peer."""
+        message = parse_message(frame)
+        if isinstance(message, SyncStep1):
+            self._reply_step1(peer, frame, message.state)
+        elif isinstance(message, SyncUpdate):
+            if peer.read_only:
+                return
+            self.apply_update(message.update, peer)
+            if self._outbox.qsize() > self.limits.max_uncommitted:
+                await self.flush()  # back-pressure while storage catches up
+        elif isinstance(message, AwarenessUpdate):
+            self._apply_awareness(peer, message.payload, frame)
+        elif isinstance(message, QueryAwareness):
+            peer.send(self._awareness_message(list(self.awareness.states)))
+
+    def receive_remote(self, kind: str, message: bytes, origin: str) -> None:
+        """A message another instance has committed (updates) or seen (awareness)."""
+        try:
+            parsed = parse_message(message)
+            if kind == "update" and isinstance(parsed, SyncUpdate):
+                self.apply_update(parsed.update, origin)
+            elif kind == "awareness" and isinstance(parsed, AwarenessUpdate):
+                self.awareness.apply_awareness_update(parsed.payload, origin)
+                self._broadcast_now(message, exclude=None, publish=False)
+        except Exception:
+            log.exception("room %s: ignoring a bad message from another instance", self.doc_id)
+
+    # -- the document -------------------------------------------------------------
+
+    def apply_update(self, update: bytes, origin: Origin) -> None:
+        """Check, apply, commit and relay one update (or hold it until its dependencies come)."""
+        try:
+            summary = inspect_update(update)
+            check_root_types(summary, ROOT_TYPES)
+        except InvalidUpdate as exc:
+            raise ProtocolError(CloseCode.INVALID_PAYLOAD, f"invalid update: {exc}") from None
+        if summary.is_empty:
+            return
+        state = decode_state_vector(self.doc.get_state())
+        if missing_dependencies(summary, state):
+            self._hold(_Pending(update, summary, origin))
+            return
+        if not summary.deletes and all(b.end <= state.get(b.client, 0) for b in summary.blocks):
+            return  # nothing new: already applied
+        self._integrate(update, origin)
+        self._retry_pending()
+
+    def _integrate(self, update: bytes, origin: Origin) -> None:
+        try:
+            self.doc.apply_update(update)
+        except Exception as exc:  # pycrdt raises a mix of types on bad input
+            raise ProtocolError(CloseCode.INVALID_PAYLOAD, "update cannot be applied") from exc
+        commit = None
+        if origin != REMOTE:  # another instance has committed it already
+            commit = asyncio.ensure_future(self.store.append(self.doc_id, update))
+        self._outbox.put_nowait(
+            _Outgoing(
+                create_update_message(update), commit, exclude=origin, publish=commit is not None
+            )
+        )
+
+    def _hold(self, pending: _Pending) -> None:
+        size = len(pending.update)
+        if self._pending_bytes + size > self.limits.max_pending_bytes:
+            self._pending = [p for p in self._pending if p.origin is not pending.origin]
+            self._pending_bytes = sum(len(p.update) for p in self._pending)
+            raise ProtocolError(
+                CloseCode.POLICY_VIOLATION, "too many updates with missing dependencies"
+            )
+        self._pending.append(pending)
+        self._pending_bytes += size
+        log.info("room %s: holding an update with missing dependencies", self.doc_id)
+
+    def _retry_pending(self) -> None:
+        progress = True
+        while progress and self._pending:
+            progress = False
+            state = decode_state_vector(self.doc.get_state())
+            for pending in self._pending:
+                if not missing_dependencies(pending.summary, state):
+                    self._pending.remove(pending)
+                    self._pending_bytes -= len(pending.update)
+                    with contextlib.suppress(ProtocolError):
+                        self._integrate(pending.update, pending.origin)
+                    progress = True
+                    break
+
+    def _reply_step1(self, peer: Peer, frame: bytes, state: bytes) -> None:
+        try:
+            decode_state_vector(state)
+        except InvalidUpdate as exc:
+            raise ProtocolError(CloseCode.PROTOCOL_ERROR, f"invalid state vector: {exc}") from None
+        reply = handle_sync_message(frame[1:], self.doc)
+        if reply is not None:  # sent once everything it contains is committed
+            self._outbox.put_nowait(_Outgoing(reply, target=peer))
+
+    # -- awareness ----------------------------------------------------------------
+
+    def _apply_awareness(self, peer: Peer, payload: bytes, frame: bytes) -> None:
+        """Apply a peer's awareness entries; relay only what it may say.
+
+        Stock y-websocket clients echo every awareness change they see, so a frame
+        may carry other clients' entries at their current clock: those are dropped
+        quietly. An entry that would overwrite another connection's state with a
+        newer clock is a forgery and closes the connection.
+        """
+        entries = parse_awareness(payload, max_state_bytes=self.limits.max_awareness_bytes)
+        accepted = []
+        for entry in entries:
+            known = self.awareness.meta.get(entry.client_id, {}).get("clock", -1)
+            owner = self._owners.get(entry.client_id)
+            removal = entry.state_json in (b"", b"null")
+            if owner is not None and owner is not peer:
+                if entry.clock > known and not removal:
+                    raise ProtocolError(CloseCode.POLICY_VIOLATION, "awareness for another client")
+                continue  # an echo, or a stale removal of someone still connected
+            _check_awareness_state(entry.state_json)
+            if owner is None and not removal and entry.clock > known:
+                if len(peer.awareness_ids) >= self.limits.max_awareness_ids_per_peer:
+                    raise ProtocolError(CloseCode.POLICY_VIOLATION, "too many awareness ids")
+                peer.awareness_ids.add(entry.client_id)
+                self._owners[entry.client_id] = peer
+            accepted.append(entry)
+        if not accepted:
+            return
+        if len(accepted) < len(entries):
+            payload = encode_awareness(accepted)
+            frame = create_awareness_message(payload)
+        self.awareness.apply_awareness_update(payload, peer)
+        self._broadcast_now(frame, exclude=peer, publish=True, kind="awareness")
+
+    def _awareness_message(self, client_ids: list[int]) -> bytes:
+        return create_awareness_message(self.awareness.encode_awareness_update(client_ids))
+
+    # -- relaying -----------------------------------------------------------------
+
+    def _broadcast_now(
+        self, data: bytes, *, exclude: Origin | None, publish: bool, kind: str = "awareness"
+    ) -> None:
+        for peer in list(self.peers):
+            if peer is not exclude:
+                peer.send(data)
+        if publish:
+            self.fanout.publish(self.doc_id, kind, data)
+
+    async def _relay_loop(self) -> None:
+        while True:
+            out = await self._outbox.get()
+            try:
+                if out.commit is not None:
+                    self.last_id = max(self.last_id, await out.commit)
+                if out.target is not None:
+                    out.target.send(out.data)
+                else:
+                    self._broadcast_now(
+                        out.data, exclude=out.exclude, publish=out.publish, kind="update"
+                    )
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("room %s: an update could not be committed", self.doc_id)
+            finally:
+                self._outbox.task_done()
+
+
+def _check_awareness_state(state_json: bytes) -> None:
+    if state_json in (b"", b"null"):
+        return
+    try:
+        state: Any = json.loads(state_json)
+    except (ValueError, UnicodeDecodeError):
+        raise ProtocolError(CloseCode.INVALID_PAYLOAD, "awareness state is not JSON") from None
+    if not isinstance(state, dict):
+        raise ProtocolError(CloseCode.INVALID_PAYLOAD, "awareness state must be an object")

@@ -1,0 +1,86 @@
+"""The room manager: one room per active document, loaded once, unloaded when idle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from .fanout import Fanout
+from .room import REMOTE, Room, RoomLimits
+from .store import DocumentStore
+
+log = logging.getLogger("mentorhub.collab.rooms")
+
+
+class RoomManager:
+    def __init__(self, store: DocumentStore, fanout: Fanout, limits: RoomLimits) -> None:
+        self.store = store
+        self.fanout = fanout
+        self.limits = limits
+        self._rooms: dict[str, Room] = {}
+        self._loads: dict[str, asyncio.Future[None]] = {}
+        self.loads = 0  # rooms loaded from storage since start
+
+    @property
+    def rooms(self) -> dict[str, Room]:
+        return self._rooms
+
+    async def acquire(self, doc_id: str) -> Room:
+        """The room of `doc_id`, loading it once however many callers arrive together."""
+        room = self._rooms.get(doc_id)
+        if room is None:
+            room = Room(doc_id, self.store, self.fanout, self.limits)
+            self._rooms[doc_id] = room
+            self._loads[doc_id] = asyncio.ensure_future(self._load(room))
+        room.users += 1  # counted before any await, so an unload cannot take it away
+        try:
+            await asyncio.shield(self._loads[doc_id])
+        except BaseException:
+            room.users -= 1
+            if self._rooms.get(doc_id) is room and room.users == 0:
+                del self._rooms[doc_id]
+                self._loads.pop(doc_id, None)
+            raise
+        return room
+
+    async def _load(self, room: Room) -> None:
+        await room.load()
+        self.loads += 1
+        log.info("room %s loaded", room.doc_id)
+        await self.fanout.subscribe(
+            room.doc_id, lambda kind, message: self._on_remote(room, kind, message)
+        )
+
+    def _on_remote(self, room: Room, kind: str, message: bytes) -> None:
+        room.receive_remote(kind, message, REMOTE)
+
+    async def release(self, room: Room) -> None:
+        """Give a room back; the last one out flushes it and unloads it."""
+        room.users -= 1
+        if room.users > 0:
+            return
+        await room.flush()
+        if room.users == 0 and self._rooms.get(room.doc_id) is room:
+            del self._rooms[room.doc_id]
+            self._loads.pop(room.doc_id, None)
+            await self.fanout.unsubscribe(room.doc_id)
+            await room.close()
+            log.debug("room %s unloaded", room.doc_id)
+
+    @contextlib.asynccontextmanager
+    async def using(self, doc_id: str) -> AsyncIterator[Room]:
+        room = await self.acquire(doc_id)
+        try:
+            yield room
+        finally:
+            await self.release(room)
+
+    async def close(self) -> None:
+        """Flush and close every room (shutdown)."""
+        for room in list(self._rooms.values()):
+            with contextlib.suppress(Exception):
+                await room.close()
+        self._rooms.clear()
+        self._loads.clear()

@@ -1,0 +1,80 @@
+"""The `mentorhub` command: serve, migrate (more subcommands join as features land)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+import uvicorn
+
+from .settings import Settings, SettingsError, load_settings
+
+
+def _serve(settings: Settings) -> int:
+    from .app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ws="websockets-sansio",
+        ws_max_size=settings.max_message_bytes,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        log_level=settings.log_level,
+        lifespan="on",
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+    server = uvicorn.Server(config)
+
+    async def run() -> None:
+        task = asyncio.create_task(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.02)
+        if server.started:
+            port = server.servers[0].sockets[0].getsockname()[1]
+            print(f"mentorHub listening on http://{settings.host}:{port}", flush=True)
+        await task
+
+    asyncio.run(run())
+    return 0 if server.started else 1
+
+
+def _migrate(settings: Settings) -> int:
+    from storage.database import run_migrations
+
+    run_migrations(settings.database_url)
+    print("database is up to date", flush=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mentorhub", description="mentorHub server and admin")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="serve the web app and the sync server on $HOST:$PORT")
+    commands.add_parser("migrate", help="apply database migrations (the release step)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"mentorhub: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    if args.command == "serve":
+        return _serve(settings)
+    if args.command == "migrate":
+        return _migrate(settings)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

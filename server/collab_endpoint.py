@@ -1,0 +1,90 @@
+"""The WebSocket endpoint /collab/{doc_id}: the y-websocket protocol over a Starlette socket."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+
+from starlette.websockets import WebSocket
+
+from collab.peer import Peer, TransportClosed
+from collab.protocol import CloseCode, ProtocolError
+from collab.rooms import RoomManager
+
+from .origins import origin_allowed
+from .settings import Settings
+from .websocket_transport import StarletteTransport
+
+log = logging.getLogger("mentorhub.collab.endpoint")
+
+DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class TokenBucket:
+    """A per-connection rate limit: `rate` messages a second, bursts up to `burst`."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.capacity = float(burst)
+        self.tokens = float(burst)
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+async def collab_socket(websocket: WebSocket) -> None:
+    settings: Settings = websocket.app.state.settings
+    rooms: RoomManager = websocket.app.state.rooms
+    doc_id = websocket.path_params["doc_id"]
+    if not DOC_ID.match(doc_id) or not origin_allowed(websocket.headers, settings):
+        log.info("refused a collab connection (bad document id or origin)")
+        await websocket.close(CloseCode.POLICY_VIOLATION)
+        return
+    await websocket.accept()
+    transport = StarletteTransport(websocket)
+    try:
+        room = await rooms.acquire(doc_id)
+    except Exception:
+        log.exception("document %s could not be loaded", doc_id)
+        await transport.close(CloseCode.TRY_AGAIN_LATER, "document unavailable, try again")
+        return
+    peer = Peer(transport, queue_limit=settings.send_queue_messages, label=f"{doc_id}/peer")
+    peer.label = f"{doc_id}/peer-{peer.id}"
+    bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
+    peer.reader = asyncio.current_task()
+    try:
+        peer.start()
+        room.join(peer)
+        while not peer.closed.is_set():
+            frame = await transport.receive()
+            if not bucket.take():
+                raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
+            await room.receive(peer, frame)
+    except asyncio.CancelledError:
+        if peer.close_code is None:
+            raise  # the server is shutting down
+        asyncio.current_task().uncancel()  # the peer was dropped for being too slow
+    except TransportClosed as closed:
+        if closed.code == CloseCode.MESSAGE_TOO_BIG:
+            log.warning(
+                "%s: closed 1009, frame over %d bytes", peer.label, settings.max_message_bytes
+            )
+    except ProtocolError as error:
+        log.warning("%s: closing %d (%s)", peer.label, error.code, error.reason)
+        await peer.close(error.code, error.reason)
+    except Exception:
+        log.exception("%s: unexpected error; closing 1011", peer.label)
+        await peer.close(CloseCode.INTERNAL_ERROR, "internal error")
+    finally:
+        room.leave(peer)
+        await peer.stop_writer()
+        await rooms.release(room)

@@ -1,0 +1,122 @@
+"""Engines, migrations and health checks for mentorHub's database (SQLite or PostgreSQL)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+# Execution option read by the SQLite "begin" hook: take the write lock up front.
+_WRITE_LOCK = "mentorhub_write_lock"
+
+
+def normalise_url(url: str) -> str:
+    """`postgres://` and `postgresql://` become `postgresql+psycopg://` (psycopg 3)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite URL, or None (another database, or SQLite in memory)."""
+    parsed = make_url(normalise_url(url)) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def ensure_sqlite_directory(url: str | URL) -> None:
+    """Create the directory a SQLite file will live in; nothing for other databases."""
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_engine(url: str, *, sqlite_busy_timeout: float = 5.0) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, sqlite_busy_timeout)
+    return create_engine(
+        parsed,
+        hide_parameters=True,  # document content stays out of logs and error messages
+        pool_pre_ping=True,  # a restarted PostgreSQL leaves dead connections in the pool
+        pool_size=5,
+        max_overflow=10,
+        pool_timeout=30,
+        pool_recycle=1800,
+    )
+
+
+def _sqlite_engine(url: URL, busy_timeout: float) -> Engine:
+    ensure_sqlite_directory(url)
+    engine = create_engine(url, hide_parameters=True, pool_size=5, max_overflow=10, pool_timeout=30)
+    busy_ms = max(0, round(busy_timeout * 1000))
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # sqlite3 would BEGIN only before writes, so a SELECT would see no stable
+        # snapshot; SQLAlchemy emits BEGIN itself instead (see `_begin`).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get(_WRITE_LOCK, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction meant to write: on SQLite it holds the write lock from its first read.
+
+    A deferred SQLite transaction that reads and then writes fails outright when
+    another writer committed in between; BEGIN IMMEDIATE waits (busy_timeout) instead.
+    """
+    with engine.connect() as connection:
+        connection.execution_options(**{_WRITE_LOCK: True})
+        with connection.begin():
+            yield connection
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's configuration for `url`, independent of the working directory."""
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # The ini parser interpolates %-signs (percent-encoded passwords): escape them.
+    config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    config.attributes["configure_logging"] = False  # leave the application's logging alone
+    return config
+
+
+def run_migrations(url: str) -> None:
+    """Bring the database at `url` to the newest schema (`alembic upgrade head`)."""
+    ensure_sqlite_directory(url)
+    command.upgrade(alembic_config(url), "head")
+
+
+def ping(engine: Engine) -> None:
+    """Raise unless the database answers (SELECT 1); for /healthz."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))

@@ -1,0 +1,185 @@
+"""The update log's SQL: blocking functions, each one short transaction.
+
+`UpdateLog` runs them off the event loop with `asyncio.to_thread`.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from pycrdt import merge_updates
+from sqlalchemy import Connection, Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col
+
+from storage.database import write_transaction
+from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
+
+_DELETE_CHUNK = 500  # ids per DELETE ... WHERE id IN (...), well below parameter limits
+_MERGE_FAN_IN = 64
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    data: bytes
+    last_id: int
+
+
+@dataclass(frozen=True)
+class DocumentRows:
+    """What storage holds for one document: its snapshot (if any) and its log rows."""
+
+    snapshot: StoredSnapshot | None
+    rows: list[tuple[int, bytes]]  # (log id, update), in id order
+
+
+def merge_all(updates: Sequence[bytes]) -> bytes:
+    """`merge_updates` over many updates, as a tree: one flat call is quadratic-ish."""
+    level = list(updates)
+    if not level:
+        return b""
+    while len(level) > 1:
+        level = [
+            merge_updates(*level[i : i + _MERGE_FAN_IN])
+            for i in range(0, len(level), _MERGE_FAN_IN)
+        ]
+    return level[0]
+
+
+def _insert(connection: Connection, model: Any) -> Any:
+    """The dialect's INSERT, which offers ON CONFLICT on both SQLite and PostgreSQL."""
+    name = connection.dialect.name
+    if name == "postgresql":
+        return postgresql.insert(model)
+    if name == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"mentorHub does not support the {name} database")
+
+
+def insert_batch(
+    engine: Engine, entries: Sequence[tuple[str, bytes]], count_docs: Iterable[str] = ()
+) -> tuple[list[int], dict[str, int]]:
+    """Append `entries` (doc id, update) in one transaction, creating missing documents.
+
+    Returns the new log ids, in the order of `entries`, and the number of log rows
+    now held for each document named in `count_docs`.
+    """
+    now = utcnow()
+    with write_transaction(engine) as connection:
+        new_docs = [
+            {"id": doc_id, "title": "", "created_at": now, "updated_at": now}
+            for doc_id in sorted({doc_id for doc_id, _ in entries})  # one lock order
+        ]
+        connection.execute(
+            _insert(connection, Document).on_conflict_do_nothing(index_elements=["id"]), new_docs
+        )
+        rows = [{"doc_id": doc_id, "data": data, "created_at": now} for doc_id, data in entries]
+        ids = connection.execute(
+            sa.insert(UpdateLogEntry).returning(
+                col(UpdateLogEntry.id), sort_by_parameter_order=True
+            ),
+            rows,
+        ).scalars()
+        log_ids = [int(i) for i in ids]
+        counts = _count_rows(connection, list(count_docs))
+    return log_ids, counts
+
+
+def _count_rows(connection: Connection, doc_ids: list[str]) -> dict[str, int]:
+    if not doc_ids:
+        return {}
+    found = connection.execute(
+        sa.select(col(UpdateLogEntry.doc_id), sa.func.count())
+        .where(col(UpdateLogEntry.doc_id).in_(doc_ids))
+        .group_by(col(UpdateLogEntry.doc_id))
+    ).all()
+    counts = dict.fromkeys(doc_ids, 0)
+    counts.update({doc_id: int(n) for doc_id, n in found})
+    return counts
+
+
+def read_document(engine: Engine, doc_id: str, after_id: int | None = None) -> DocumentRows:
+    """The snapshot and the log rows of a document (only those past `after_id` if given).
+
+    One statement, so one consistent view even under PostgreSQL's READ COMMITTED:
+    a compaction can never fall between reading the snapshot and reading the log.
+    """
+    snapshot = sa.select(
+        sa.literal(0).label("kind"), col(Snapshot.last_id).label("id"), col(Snapshot.data)
+    ).where(col(Snapshot.doc_id) == doc_id)
+    log = sa.select(
+        sa.literal(1).label("kind"), col(UpdateLogEntry.id).label("id"), col(UpdateLogEntry.data)
+    ).where(col(UpdateLogEntry.doc_id) == doc_id)
+    if after_id is not None:
+        snapshot = snapshot.where(col(Snapshot.last_id) > after_id)
+        log = log.where(col(UpdateLogEntry.id) > after_id)
+    with engine.connect() as connection:
+        found = connection.execute(sa.union_all(snapshot, log)).all()
+    stored = None
+    rows: list[tuple[int, bytes]] = []
+    for kind, log_id, data in found:
+        if kind == 0:
+            stored = StoredSnapshot(bytes(data), int(log_id))
+        else:
+            rows.append((int(log_id), bytes(data)))
+    rows.sort()
+    return DocumentRows(stored, rows)
+
+
+def compact_document(engine: Engine, doc_id: str) -> int:
+    """Fold the document's log rows into its snapshot; return how many rows were folded.
+
+    Deletes exactly the rows it read: a row committed meanwhile (on PostgreSQL ids
+    may commit out of order) stays in the log and is folded next time.
+    """
+    with write_transaction(engine) as connection:
+        # Serialises compactions of this document (several instances may try).
+        # FOR NO KEY UPDATE, not FOR UPDATE: appends hold FOR KEY SHARE on this row
+        # through their foreign key, and compaction must not block them.
+        locked = connection.execute(
+            sa.select(col(Document.id))
+            .where(col(Document.id) == doc_id)
+            .with_for_update(key_share=True)
+        ).first()
+        if locked is None:
+            return 0
+        previous = connection.execute(
+            sa.select(
+                col(Snapshot.data), col(Snapshot.last_id), col(Snapshot.folded_updates)
+            ).where(col(Snapshot.doc_id) == doc_id)
+        ).first()
+        rows = connection.execute(
+            sa.select(col(UpdateLogEntry.id), col(UpdateLogEntry.data))
+            .where(col(UpdateLogEntry.doc_id) == doc_id)
+            .order_by(col(UpdateLogEntry.id))
+        ).all()
+        if not rows:
+            return 0
+        updates = [bytes(data) for _, data in rows]
+        if previous is not None:
+            updates.insert(0, bytes(previous.data))
+        last_id = max(int(rows[-1].id), int(previous.last_id) if previous else 0)
+        folded = len(rows) + (int(previous.folded_updates) if previous else 0)
+        values = {
+            "doc_id": doc_id,
+            "data": merge_all(updates),
+            "last_id": last_id,
+            "folded_updates": folded,
+            "updated_at": utcnow(),
+        }
+        upsert = _insert(connection, Snapshot).values(values)
+        connection.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["doc_id"],
+                set_={key: upsert.excluded[key] for key in values if key != "doc_id"},
+            )
+        )
+        ids = [int(row.id) for row in rows]
+        for start in range(0, len(ids), _DELETE_CHUNK):
+            connection.execute(
+                sa.delete(UpdateLogEntry).where(
+                    col(UpdateLogEntry.id).in_(ids[start : start + _DELETE_CHUNK])
+                )
+            )
+    return len(rows)

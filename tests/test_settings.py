@@ -1,0 +1,59 @@
+"""Settings: every one documented, production refuses a development secret."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from server.settings import DEV_SECRET, SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_setting_read_is_documented_and_every_documented_one_is_read():
+    code = (ROOT / "server" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\.get)?\(\s*"([A-Z_]+)"', code)) | set(
+        re.findall(r'_(?:int|float)\(env, "([A-Z_]+)"', code)
+    )
+    documented = set(
+        re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs" / "settings.md").read_text(), re.M)
+    )
+    assert read == documented
+
+
+def test_production_refuses_the_development_secret():
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        load_settings({"MENTORHUB_ENV": "production"})
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        load_settings({"MENTORHUB_ENV": "production", "SECRET_KEY": DEV_SECRET})
+    settings = load_settings({"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40})
+    assert settings.is_production
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"PORT": "eighty"}, "PORT must be a whole number"),
+        ({"MAX_MESSAGE_BYTES": "10"}, "MAX_MESSAGE_BYTES must be at least"),
+        ({"RATE_LIMIT_PER_SECOND": "-1"}, "RATE_LIMIT_PER_SECOND must be positive"),
+        ({"MENTORHUB_ENV": "staging"}, "MENTORHUB_ENV must be one of"),
+    ],
+)
+def test_malformed_settings_get_a_clear_error(env, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env)
+
+
+def test_masked_settings_hide_secrets_and_passwords():
+    settings = load_settings(
+        {
+            "SECRET_KEY": "topsecret",
+            "DATABASE_URL": "postgresql://app:hunter2@db/mentorhub",
+            "REDIS_URL": "redis://:pw@cache:6379/0",
+        }
+    )
+    shown = str(settings.masked())
+    assert "topsecret" not in shown and "hunter2" not in shown and ":pw@" not in shown
+    assert "postgresql://app:***@db/mentorhub" in shown
