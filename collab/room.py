@@ -13,9 +13,9 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pycrdt import (
     Awareness,
@@ -52,6 +52,7 @@ from .update_check import (
 
 log = logging.getLogger("mentorhub.collab.room")
 
+T = TypeVar("T")
 SERVER = "server"  # origin of edits made by the server itself (htmx actions)
 REMOTE = "remote"  # origin of updates committed by another instance
 Origin = Peer | str
@@ -100,6 +101,9 @@ class Room:
         self._pending_bytes = 0
         self._owners: dict[int, Peer] = {}  # awareness client id -> the peer that set it
         self._relay_task: asyncio.Task[None] | None = None
+        self.version = 0  # bumped each time a committed change has been relayed
+        self._changed = asyncio.Condition()
+        self.on_change: Callable[[str], None] | None = None  # told the doc id after each change
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -187,11 +191,46 @@ class Room:
         self._integrate(update, origin)
         self._retry_pending()
 
-    def _integrate(self, update: bytes, origin: Origin) -> None:
+    async def edit(self, change: Callable[[Doc], T]) -> T:
+        """Run a server-side edit (an htmx action) as a transaction on the room's document.
+
+        `change` must make its own transaction(s) with origin SERVER; the update it
+        produces takes the same way out as a peer's: commit, then relay. Returns once
+        the change is durable.
+        """
+        produced: list[bytes] = []
+        subscription = self.doc.observe(lambda event: produced.append(event.update))
         try:
-            self.doc.apply_update(update)
-        except Exception as exc:  # pycrdt raises a mix of types on bad input
-            raise ProtocolError(CloseCode.INVALID_PAYLOAD, "update cannot be applied") from exc
+            result = change(self.doc)
+        finally:
+            self.doc.unobserve(subscription)
+        for update in produced:
+            self._integrate(update, SERVER, applied=True)
+        await self.flush()
+        return result
+
+    async def wait_changed(self, seen: int, timeout: float) -> int:
+        """Wait until `version` moves past `seen` (or the timeout); return the version."""
+        async with self._changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: self.version != seen), timeout
+                )
+            return self.version
+
+    async def _notify_changed(self) -> None:
+        async with self._changed:
+            self.version += 1
+            self._changed.notify_all()
+        if self.on_change is not None:
+            self.on_change(self.doc_id)
+
+    def _integrate(self, update: bytes, origin: Origin, applied: bool = False) -> None:
+        if not applied:
+            try:
+                self.doc.apply_update(update)
+            except Exception as exc:  # pycrdt raises a mix of types on bad input
+                raise ProtocolError(CloseCode.INVALID_PAYLOAD, "update cannot be applied") from exc
         commit = None
         if origin != REMOTE:  # another instance has committed it already
             commit = asyncio.ensure_future(self.store.append(self.doc_id, update))
@@ -297,6 +336,7 @@ class Room:
                     self._broadcast_now(
                         out.data, exclude=out.exclude, publish=out.publish, kind="update"
                     )
+                    await self._notify_changed()
             except asyncio.CancelledError:
                 raise
             except Exception:

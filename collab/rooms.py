@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 from .fanout import Fanout
 from .room import REMOTE, Room, RoomLimits
@@ -22,6 +22,7 @@ class RoomManager:
         self._rooms: dict[str, Room] = {}
         self._loads: dict[str, asyncio.Future[None]] = {}
         self.loads = 0  # rooms loaded from storage since start
+        self._feeds: set[asyncio.Queue[str]] = set()
 
     @property
     def rooms(self) -> dict[str, Room]:
@@ -32,6 +33,7 @@ class RoomManager:
         room = self._rooms.get(doc_id)
         if room is None:
             room = Room(doc_id, self.store, self.fanout, self.limits)
+            room.on_change = self._tell_feeds
             self._rooms[doc_id] = room
             self._loads[doc_id] = asyncio.ensure_future(self._load(room))
         room.users += 1  # counted before any await, so an unload cannot take it away
@@ -55,6 +57,21 @@ class RoomManager:
 
     def _on_remote(self, room: Room, kind: str, message: bytes) -> None:
         room.receive_remote(kind, message, REMOTE)
+
+    @contextlib.contextmanager
+    def change_feed(self) -> Iterator[asyncio.Queue[str]]:
+        """A queue of the ids of documents as they change (for live views)."""
+        feed: asyncio.Queue[str] = asyncio.Queue(maxsize=1000)
+        self._feeds.add(feed)
+        try:
+            yield feed
+        finally:
+            self._feeds.discard(feed)
+
+    def _tell_feeds(self, doc_id: str) -> None:
+        for feed in self._feeds:
+            if not feed.full():  # a stalled listener misses changes, not memory
+                feed.put_nowait(doc_id)
 
     async def release(self, room: Room) -> None:
         """Give a room back; the last one out flushes it and unloads it."""

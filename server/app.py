@@ -7,7 +7,8 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from collab.fanout import LocalFanout
 from collab.room import RoomLimits
@@ -15,9 +16,12 @@ from collab.rooms import RoomManager
 from storage.database import make_engine
 from storage.update_log import UpdateLog
 
+from . import pages
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, version_info
-from .settings import Settings
+from .live import timeline_stream
+from .settings import PROJECT_ROOT, Settings
+from .templating import make_templates
 
 log = logging.getLogger("mentorhub.server")
 
@@ -38,6 +42,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.redis = None
         app.state.commit = git_commit()
         app.state.rooms = RoomManager(store, LocalFanout(), limits)
+        app.state.templates = make_templates()
         try:
             yield
         finally:
@@ -46,8 +51,17 @@ def create_app(settings: Settings) -> Starlette:
             engine.dispose()
 
     routes = [
+        Route("/", pages.home),
         Route("/healthz", healthz),
         Route("/version", version_info),
+        Route("/curricula", pages.curricula),
+        Route("/curricula/{doc_id}", pages.editor),
+        Route("/curricula/{doc_id}/timeline", pages.timeline_view),
+        Route("/curricula/{doc_id}/timeline/stream", timeline_stream),
+        Route("/curricula/{doc_id}/items", pages.add_item, methods=["POST"]),
+        Route("/curricula/{doc_id}/items/{item_id}/move", pages.move_item, methods=["POST"]),
+        Route("/curricula/{doc_id}/items/{item_id}/open", pages.open_item),
         WebSocketRoute("/collab/{doc_id}", collab_socket),
+        Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,67 @@
+"""Live refresh of htmx views over Server-Sent Events.
+
+The timeline page holds an `hx-sse:connect` element; each time the document
+changes (after the change is committed and relayed) the server renders the
+timeline fragment again and sends it as one SSE message, which htmx 4 swaps in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from collab import curriculum as cur
+
+from .access import Access
+from .pages import access_or_404, timeline_context
+from .templating import current_user
+
+KEEPALIVE_SECONDS = 15.0
+COALESCE_SECONDS = 0.15  # a burst of keystrokes becomes one refresh
+
+
+def sse_message(html: str, event: str | None = None) -> bytes:
+    lines = [f"event: {event}"] if event else []
+    lines += [f"data: {line}" for line in html.splitlines() or [""]]
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+async def timeline_stream(request: Request) -> Response:
+    doc_id = request.path_params["doc_id"]
+    access = await access_or_404(request, doc_id, Access.READ)
+    rooms = request.app.state.rooms
+    templates = request.app.state.templates
+    template = templates.env.get_template("_timeline.html")
+    user = current_user(request)
+
+    def render(room_doc: object) -> str:
+        context = {
+            "doc_id": doc_id,
+            "can_edit": access >= Access.EDIT,
+            "user": user,
+            "request": request,
+            "csrf_token": "",
+        }
+        context.update(timeline_context(cur.read_curriculum(room_doc)))  # type: ignore[arg-type]
+        from .auth.csrf import csrf_token_for
+
+        context["csrf_token"] = csrf_token_for(request)
+        return template.render(context)
+
+    async def events() -> AsyncIterator[bytes]:
+        async with rooms.using(doc_id) as room:
+            seen = room.version
+            while True:
+                version = await room.wait_changed(seen, KEEPALIVE_SECONDS)
+                if version == seen:
+                    yield b": keepalive\n\n"
+                    continue
+                await asyncio.sleep(COALESCE_SECONDS)
+                seen = room.version
+                yield sse_message(render(room.doc))
+
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

@@ -1,0 +1,41 @@
+"""Rendering pages: one Jinja2 environment (autoescaping), the context every page gets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from .settings import PROJECT_ROOT
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
+    templates.env.autoescape = True  # every template, whatever its file name
+    templates.env.filters["minutes"] = format_minutes
+    return templates
+
+
+def format_minutes(value: int | None) -> str:
+    if value is None:
+        return ""
+    hours, minutes = divmod(int(value), 60)
+    if hours and minutes:
+        return f"{hours} h {minutes} min"
+    return f"{hours} h" if hours else f"{minutes} min"
+
+
+def current_user(request: Request) -> Any:
+    return getattr(request.state, "user", None)
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    from .auth.csrf import csrf_token_for  # the CSRF token every form and htmx request carries
+
+    templates: Jinja2Templates = request.app.state.templates
+    full = {"user": current_user(request), "csrf_token": csrf_token_for(request), **context}
+    return templates.TemplateResponse(request, template, full, status_code=status_code)
