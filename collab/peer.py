@@ -46,6 +46,8 @@ class Peer:
         self.label = label or f"peer-{self.id}"
         self.transport = transport
         self.read_only = False
+        self.told_read_only = False  # a read-only peer is told once that its edits are dropped
+        self.user_id: int | None = None  # who is connected (to close their peers on erasure)
         self.awareness_ids: set[int] = set()
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=queue_limit)
         self._writer: asyncio.Task[None] | None = None

@@ -39,6 +39,8 @@ class ProtocolError(Exception):
 
 
 QUERY_AWARENESS = 3  # y-websocket's messageQueryAwareness
+AUTH = 2  # y-protocols' messageAuth
+PERMISSION_DENIED = 0  # y-protocols/auth: messagePermissionDenied
 
 
 @dataclass(frozen=True)
@@ -162,4 +164,13 @@ def encode_awareness(entries: list[AwarenessEntry]) -> bytes:
         encoder.write_var_uint(entry.clock)
         encoder.write_var_uint(len(entry.state_json))
         encoder.stream.append(entry.state_json)
+    return encoder.to_bytes()
+
+
+def create_permission_denied_message(reason: str) -> bytes:
+    """y-protocols' auth message "permission denied" (a stock client logs the reason)."""
+    encoder = Encoder()
+    encoder.write_var_uint(AUTH)
+    encoder.write_var_uint(PERMISSION_DENIED)
+    encoder.write_var_string(reason)
     return encoder.to_bytes()

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from pycrdt import (
     Awareness,
     Doc,
+    Snapshot,
     create_awareness_message,
     create_sync_message,
     create_update_message,
@@ -27,6 +28,7 @@ from pycrdt import (
 )
 
 from .fanout import Fanout
+from .metrics import Metrics
 from .peer import Peer
 from .protocol import (
     AwarenessUpdate,
@@ -35,6 +37,7 @@ from .protocol import (
     QueryAwareness,
     SyncStep1,
     SyncUpdate,
+    create_permission_denied_message,
     encode_awareness,
     parse_awareness,
     parse_message,
@@ -55,6 +58,7 @@ log = logging.getLogger("mentorhub.collab.room")
 T = TypeVar("T")
 SERVER = "server"  # origin of edits made by the server itself (htmx actions)
 REMOTE = "remote"  # origin of updates committed by another instance
+READ_ONLY_MESSAGE = create_permission_denied_message("read-only")  # once per read-only peer
 Origin = Peer | str
 
 
@@ -73,6 +77,7 @@ class _Outgoing:
     target: Peer | None = None  # send to this peer only ...
     exclude: Origin | None = None  # ... or to everyone but this origin
     publish: bool = False  # and to other instances
+    received_at: float = 0.0  # loop time the update arrived (for latency metrics)
 
 
 @dataclass
@@ -84,9 +89,15 @@ class _Pending:
 
 class Room:
     def __init__(
-        self, doc_id: str, store: DocumentStore, fanout: Fanout, limits: RoomLimits
+        self,
+        doc_id: str,
+        store: DocumentStore,
+        fanout: Fanout,
+        limits: RoomLimits,
+        metrics: Metrics | None = None,
     ) -> None:
         self.doc_id = doc_id
+        self.metrics = metrics
         self.store = store
         self.fanout = fanout
         self.limits = limits
@@ -150,6 +161,9 @@ class Room:
             self._reply_step1(peer, frame, message.state)
         elif isinstance(message, SyncUpdate):
             if peer.read_only:
+                if not peer.told_read_only and len(message.update) > 2:  # not an empty one
+                    peer.told_read_only = True
+                    peer.send(READ_ONLY_MESSAGE)
                 return
             self.apply_update(message.update, peer)
             if self._outbox.qsize() > self.limits.max_uncommitted:
@@ -209,6 +223,32 @@ class Room:
         await self.flush()
         return result
 
+    async def catch_up(self) -> bool:
+        """Merge in whatever the shared log has that this room lacks (missed fan-out).
+
+        Returns True when something was missing; peers are then sent the difference.
+        """
+        stored = await self.store.load(self.doc_id)
+        if not stored.update:
+            return False
+        state_before = self.doc.get_state()
+        before = Snapshot.from_doc(self.doc).encode()
+        self.doc.apply_update(stored.update)  # from our own log: already checked
+        if Snapshot.from_doc(self.doc).encode() == before:
+            return False
+        missed = self.doc.get_update(state_before)
+        self.last_id = max(self.last_id, stored.last_id)
+        self._outbox.put_nowait(
+            _Outgoing(
+                create_update_message(missed),
+                exclude=None,
+                received_at=asyncio.get_running_loop().time(),
+            )
+        )
+        if self.metrics is not None:
+            self.metrics.catch_ups.inc()
+        return True
+
     async def wait_changed(self, seen: int, timeout: float) -> int:
         """Wait until `version` moves past `seen` (or the timeout); return the version."""
         async with self._changed:
@@ -234,9 +274,17 @@ class Room:
         commit = None
         if origin != REMOTE:  # another instance has committed it already
             commit = asyncio.ensure_future(self.store.append(self.doc_id, update))
+        if self.metrics is not None:
+            self.metrics.updates_received.labels(
+                "peer" if isinstance(origin, Peer) else origin
+            ).inc()
         self._outbox.put_nowait(
             _Outgoing(
-                create_update_message(update), commit, exclude=origin, publish=commit is not None
+                create_update_message(update),
+                commit,
+                exclude=origin,
+                publish=commit is not None,
+                received_at=asyncio.get_running_loop().time(),
             )
         )
 
@@ -317,12 +365,16 @@ class Room:
 
     def _broadcast_now(
         self, data: bytes, *, exclude: Origin | None, publish: bool, kind: str = "awareness"
-    ) -> None:
+    ) -> int:
+        """Queue `data` (encoded once) to every peer but `exclude`; return how many."""
+        sent = 0
         for peer in list(self.peers):
             if peer is not exclude:
                 peer.send(data)
+                sent += 1
         if publish:
             self.fanout.publish(self.doc_id, kind, data)
+        return sent
 
     async def _relay_loop(self) -> None:
         while True:
@@ -330,12 +382,20 @@ class Room:
             try:
                 if out.commit is not None:
                     self.last_id = max(self.last_id, await out.commit)
+                    if self.metrics is not None:
+                        elapsed = asyncio.get_running_loop().time() - out.received_at
+                        self.metrics.commit_seconds.observe(elapsed)
                 if out.target is not None:
                     out.target.send(out.data)
                 else:
-                    self._broadcast_now(
+                    sent = self._broadcast_now(
                         out.data, exclude=out.exclude, publish=out.publish, kind="update"
                     )
+                    if self.metrics is not None:
+                        loop_time = asyncio.get_running_loop().time()
+                        self.metrics.fanout_seconds.observe(loop_time - out.received_at)
+                        self.metrics.updates_relayed.inc(sent)
+                        self.metrics.bytes_out.inc(sent * len(out.data))
                     await self._notify_changed()
             except asyncio.CancelledError:
                 raise

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 
 from .fanout import Fanout
+from .metrics import Metrics
 from .room import REMOTE, Room, RoomLimits
 from .store import DocumentStore
 
@@ -15,7 +16,14 @@ log = logging.getLogger("mentorhub.collab.rooms")
 
 
 class RoomManager:
-    def __init__(self, store: DocumentStore, fanout: Fanout, limits: RoomLimits) -> None:
+    def __init__(
+        self,
+        store: DocumentStore,
+        fanout: Fanout,
+        limits: RoomLimits,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.metrics = metrics
         self.store = store
         self.fanout = fanout
         self.limits = limits
@@ -32,9 +40,10 @@ class RoomManager:
         """The room of `doc_id`, loading it once however many callers arrive together."""
         room = self._rooms.get(doc_id)
         if room is None:
-            room = Room(doc_id, self.store, self.fanout, self.limits)
+            room = Room(doc_id, self.store, self.fanout, self.limits, self.metrics)
             room.on_change = self._tell_feeds
             self._rooms[doc_id] = room
+            self._count_rooms()
             self._loads[doc_id] = asyncio.ensure_future(self._load(room))
         room.users += 1  # counted before any await, so an unload cannot take it away
         try:
@@ -44,8 +53,13 @@ class RoomManager:
             if self._rooms.get(doc_id) is room and room.users == 0:
                 del self._rooms[doc_id]
                 self._loads.pop(doc_id, None)
+                self._count_rooms()
             raise
         return room
+
+    def _count_rooms(self) -> None:
+        if self.metrics is not None:
+            self.metrics.rooms.set(len(self._rooms))
 
     async def _load(self, room: Room) -> None:
         await room.load()
@@ -57,6 +71,22 @@ class RoomManager:
 
     def _on_remote(self, room: Room, kind: str, message: bytes) -> None:
         room.receive_remote(kind, message, REMOTE)
+
+    async def catch_up(self) -> int:
+        """Bring every loaded room up to date with the shared log; return how many moved."""
+        moved = 0
+        for room in list(self._rooms.values()):
+            try:
+                moved += await room.catch_up()
+            except Exception:
+                log.exception("room %s: catch-up failed", room.doc_id)
+        return moved
+
+    async def catch_up_every(self, seconds: float) -> None:
+        """A safety net for fan-out messages lost without anyone noticing."""
+        while True:
+            await asyncio.sleep(seconds)
+            await self.catch_up()
 
     @contextlib.contextmanager
     def change_feed(self) -> Iterator[asyncio.Queue[str]]:
@@ -82,6 +112,7 @@ class RoomManager:
         if room.users == 0 and self._rooms.get(room.doc_id) is room:
             del self._rooms[room.doc_id]
             self._loads.pop(room.doc_id, None)
+            self._count_rooms()
             await self.fanout.unsubscribe(room.doc_id)
             await room.close()
             log.debug("room %s unloaded", room.doc_id)

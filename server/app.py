@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from collab.fanout import LocalFanout
+from collab.metrics import Metrics
+from collab.redis_fanout import RedisFanout
 from collab.room import RoomLimits
 from collab.rooms import RoomManager
 from storage.database import make_engine
@@ -18,8 +22,9 @@ from storage.update_log import UpdateLog
 
 from . import pages
 from .collab_endpoint import collab_socket
-from .health import git_commit, healthz, version_info
+from .health import git_commit, healthz, metrics_endpoint, version_info
 from .live import timeline_stream
+from .logs import RequestIdMiddleware
 from .settings import PROJECT_ROOT, Settings
 from .templating import make_templates
 
@@ -36,17 +41,33 @@ def create_app(settings: Settings) -> Starlette:
             max_awareness_bytes=settings.max_awareness_bytes,
             max_pending_bytes=settings.max_pending_bytes,
         )
+        metrics = Metrics()
+        metrics.watch_store(store)
+        fanout: LocalFanout | RedisFanout = LocalFanout()
+        if settings.redis_url:
+            fanout = RedisFanout(settings.redis_url, metrics)
+        rooms = RoomManager(store, fanout, limits, metrics)
         app.state.settings = settings
         app.state.engine = engine
         app.state.store = store
-        app.state.redis = None
+        app.state.metrics = metrics
+        app.state.redis = fanout.client if isinstance(fanout, RedisFanout) else None
         app.state.commit = git_commit()
-        app.state.rooms = RoomManager(store, LocalFanout(), limits)
+        app.state.rooms = rooms
         app.state.templates = make_templates()
+        background: list[asyncio.Task[None]] = []
+        if isinstance(fanout, RedisFanout):
+            fanout.on_reconnect = rooms.catch_up
+            await fanout.start()
+            background.append(asyncio.create_task(rooms.catch_up_every(settings.catch_up_seconds)))
         try:
             yield
         finally:
-            await app.state.rooms.close()
+            for task in background:
+                task.cancel()
+            await rooms.close()
+            if isinstance(fanout, RedisFanout):
+                await fanout.aclose()
             await store.aclose()
             engine.dispose()
 
@@ -54,6 +75,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/", pages.home),
         Route("/healthz", healthz),
         Route("/version", version_info),
+        Route("/metrics", metrics_endpoint),
         Route("/curricula", pages.curricula),
         Route("/curricula/{doc_id}", pages.editor),
         Route("/curricula/{doc_id}/timeline", pages.timeline_view),
@@ -64,4 +86,4 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/collab/{doc_id}", collab_socket),
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 import uvicorn
 
+from .logs import configure_logging
 from .settings import Settings, SettingsError, load_settings
 
 
@@ -24,6 +24,7 @@ def _serve(settings: Settings) -> int:
         ws_ping_interval=20,
         ws_ping_timeout=20,
         log_level=settings.log_level,
+        log_config=None,  # our own handlers (server/logs.py)
         lifespan="on",
         proxy_headers=True,
         timeout_graceful_shutdown=10,
@@ -66,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"mentorhub: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     if args.command == "serve":
         return _serve(settings)
     if args.command == "migrate":

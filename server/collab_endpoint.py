@@ -9,10 +9,15 @@ import time
 
 from starlette.websockets import WebSocket
 
+from collab.metrics import Metrics
 from collab.peer import Peer, TransportClosed
 from collab.protocol import CloseCode, ProtocolError
 from collab.rooms import RoomManager
+from storage.accounts import User
 
+from .access import Access, document_access
+from .auth.tokens import token_given, user_for_token
+from .logs import request_id
 from .origins import origin_allowed
 from .settings import Settings
 from .websocket_transport import StarletteTransport
@@ -41,6 +46,15 @@ class TokenBucket:
         return True
 
 
+async def connecting_user(websocket: WebSocket) -> User | None:
+    """A personal access token when one is given (a bad one is nobody), else the session."""
+    token = token_given(websocket.headers, websocket.query_params)
+    if token is not None:
+        return await user_for_token(websocket.app.state.engine, token)
+    user: User | None = websocket.scope.get("state", {}).get("user")
+    return user
+
+
 async def collab_socket(websocket: WebSocket) -> None:
     settings: Settings = websocket.app.state.settings
     rooms: RoomManager = websocket.app.state.rooms
@@ -49,7 +63,13 @@ async def collab_socket(websocket: WebSocket) -> None:
         log.info("refused a collab connection (bad document id or origin)")
         await websocket.close(CloseCode.POLICY_VIOLATION)
         return
+    user = await connecting_user(websocket)
+    access = await document_access(websocket.app.state, user, doc_id)
     await websocket.accept()
+    if access == Access.NONE:  # no account, a bad token, someone else's or no document
+        log.info("refused a collab connection (not allowed)")
+        await websocket.close(CloseCode.POLICY_VIOLATION, "not allowed")
+        return
     transport = StarletteTransport(websocket)
     try:
         room = await rooms.acquire(doc_id)
@@ -59,13 +79,19 @@ async def collab_socket(websocket: WebSocket) -> None:
         return
     peer = Peer(transport, queue_limit=settings.send_queue_messages, label=f"{doc_id}/peer")
     peer.label = f"{doc_id}/peer-{peer.id}"
+    peer.read_only = access < Access.EDIT
+    peer.user_id = user.id if user is not None else None
+    request_id.set(peer.label)
     bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
     peer.reader = asyncio.current_task()
+    metrics: Metrics = websocket.app.state.metrics
+    metrics.connections.inc()
     try:
         peer.start()
         room.join(peer)
         while not peer.closed.is_set():
             frame = await transport.receive()
+            metrics.bytes_in.inc(len(frame))
             if not bucket.take():
                 raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
             await room.receive(peer, frame)
@@ -74,6 +100,7 @@ async def collab_socket(websocket: WebSocket) -> None:
             raise  # the server is shutting down
         asyncio.current_task().uncancel()  # the peer was dropped for being too slow
     except TransportClosed as closed:
+        peer.close_code = peer.close_code or closed.code
         if closed.code == CloseCode.MESSAGE_TOO_BIG:
             log.warning(
                 "%s: closed 1009, frame over %d bytes", peer.label, settings.max_message_bytes
@@ -85,6 +112,8 @@ async def collab_socket(websocket: WebSocket) -> None:
         log.exception("%s: unexpected error; closing 1011", peer.label)
         await peer.close(CloseCode.INTERNAL_ERROR, "internal error")
     finally:
+        metrics.connections.dec()
+        metrics.closes.labels(str(peer.close_code or CloseCode.NORMAL)).inc()
         room.leave(peer)
         await peer.stop_writer()
         await rooms.release(room)

@@ -8,8 +8,9 @@ import os
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from storage.database import ping
 
@@ -76,3 +77,9 @@ async def version_info(request: Request) -> JSONResponse:
             "settings": state.settings.masked(),
         }
     )
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    """Prometheus exposition of the sync server's metrics."""
+    data = generate_latest(request.app.state.metrics.registry)
+    return Response(data, media_type=CONTENT_TYPE_LATEST)

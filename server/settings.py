@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEV_SECRET = "dev-insecure-secret-change-me"
 ENVIRONMENTS = ("development", "test", "production")
@@ -33,6 +34,16 @@ class Settings:
     send_queue_messages: int = 2000
     compact_threshold: int = 500
     log_level: str = "info"
+    log_format: str = "text"
+    catch_up_seconds: float = 30.0
+    oidc_issuer: str | None = None
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid email profile"
+    oidc_provider_name: str = ""
+    session_max_age_seconds: int = 14 * 24 * 3600
+    dev_sign_in: bool = False
+    sign_in_rate_limit: int = 10  # per client IP and minute
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -44,10 +55,23 @@ class Settings:
         shown = asdict(self)
         shown.pop("extra")
         shown["secret_key"] = "***"
+        shown["oidc_client_secret"] = "***" if self.oidc_client_secret else ""
         shown["database_url"] = _mask_url(self.database_url)
         shown["redis_url"] = _mask_url(self.redis_url) if self.redis_url else None
         shown["allowed_origins"] = list(self.allowed_origins)
         return shown
+
+    @property
+    def dev_sign_in_enabled(self) -> bool:
+        """Dev sign-in exists only when asked for, and never in production."""
+        return self.dev_sign_in and self.environment in ("development", "test")
+
+    @property
+    def provider_name(self) -> str:
+        """What the sign-in button says: "Sign in with <provider_name>"."""
+        if self.oidc_provider_name:
+            return self.oidc_provider_name
+        return urlsplit(self.oidc_issuer or "").hostname or "your identity provider"
 
 
 def _mask_url(url: str) -> str:
@@ -86,6 +110,38 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _bool(name: str, raw: str | None, default: bool) -> bool:
+    raw = (raw or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _oidc_issuer(env: Mapping[str, str], environment: str) -> str | None:
+    issuer = env.get("OIDC_ISSUER", "").strip().rstrip("/") or None
+    if issuer is None:
+        return None
+    parts = urlsplit(issuer)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"OIDC_ISSUER must be an http(s) URL, got {issuer!r}")
+    if environment == "production" and parts.scheme != "https":
+        raise SettingsError("OIDC_ISSUER must use https in production")
+    if not env.get("OIDC_CLIENT_ID", "").strip():
+        raise SettingsError("OIDC_CLIENT_ID must be set when OIDC_ISSUER is set")
+    return issuer
+
+
+def _log_format(env: Mapping[str, str], environment: str) -> str:
+    fmt = env.get("LOG_FORMAT", "json" if environment == "production" else "text").lower()
+    if fmt not in ("json", "text"):
+        raise SettingsError(f"LOG_FORMAT must be json or text, got {fmt!r}")
+    return fmt
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from `env` (default: the process environment).
 
@@ -101,6 +157,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             "SECRET_KEY must be set to a random value of 32+ characters in production"
         )
+    dev_sign_in = _bool("DEV_SIGN_IN", env.get("DEV_SIGN_IN"), defaults.dev_sign_in)
+    if environment == "production" and dev_sign_in:
+        raise SettingsError("DEV_SIGN_IN=true is refused in production")
+    scopes = " ".join(env.get("OIDC_SCOPES", defaults.oidc_scopes).split())
+    session_max_age = _int(env, "SESSION_MAX_AGE_SECONDS", defaults.session_max_age_seconds)
+    sign_in_limit = _int(env, "SIGN_IN_RATE_LIMIT_PER_MINUTE", defaults.sign_in_rate_limit)
     origins = tuple(
         o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()
     )
@@ -120,4 +182,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         send_queue_messages=_int(env, "SEND_QUEUE_MESSAGES", defaults.send_queue_messages),
         compact_threshold=_int(env, "COMPACT_THRESHOLD", defaults.compact_threshold, 2),
         log_level=env.get("LOG_LEVEL", defaults.log_level).lower(),
+        log_format=_log_format(env, environment),
+        catch_up_seconds=_float(env, "CATCH_UP_SECONDS", defaults.catch_up_seconds),
+        oidc_issuer=_oidc_issuer(env, environment),
+        oidc_client_id=env.get("OIDC_CLIENT_ID", "").strip(),
+        oidc_client_secret=env.get("OIDC_CLIENT_SECRET", ""),
+        oidc_scopes=scopes or defaults.oidc_scopes,
+        oidc_provider_name=env.get("OIDC_PROVIDER_NAME", "").strip(),
+        session_max_age_seconds=session_max_age,
+        dev_sign_in=dev_sign_in,
+        sign_in_rate_limit=sign_in_limit,
     )

@@ -1,0 +1,78 @@
+"""Prometheus metrics of the sync server, in a registry of their own (built in the lifespan)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.connections = Gauge(
+            "mentorhub_connections_open", "Open /collab WebSockets", registry=r
+        )
+        self.rooms = Gauge("mentorhub_rooms_active", "Documents loaded in rooms", registry=r)
+        self.updates_received = Counter(
+            "mentorhub_updates_received", "Yjs updates received, by origin", ["origin"], registry=r
+        )
+        self.updates_relayed = Counter(
+            "mentorhub_updates_relayed", "Update messages sent to peers", registry=r
+        )
+        self.bytes_in = Counter("mentorhub_bytes_received", "WebSocket bytes received", registry=r)
+        self.bytes_out = Counter(
+            "mentorhub_bytes_sent", "WebSocket bytes queued to peers", registry=r
+        )
+        self.commit_seconds = Histogram(
+            "mentorhub_commit_seconds",
+            "Update applied to committed",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.fanout_seconds = Histogram(
+            "mentorhub_fanout_seconds",
+            "Update received to relayed to peers",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.closes = Counter(
+            "mentorhub_closes", "Connections closed, by code", ["code"], registry=r
+        )
+        self.redis_errors = Counter("mentorhub_redis_errors", "Redis errors", registry=r)
+        self.catch_ups = Counter(
+            "mentorhub_catch_ups", "Rooms brought up to date from the log", registry=r
+        )
+
+    def watch_store(self, store: Any) -> None:
+        """Expose the update log's own counters (compactions, database retries)."""
+        self.registry.register(_StoreCollector(lambda: store))
+
+
+class _StoreCollector(Collector):
+    def __init__(self, get_store: Callable[[], Any]) -> None:
+        self._get_store = get_store
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        store = self._get_store()
+        yield CounterMetricFamily(
+            "mentorhub_compactions",
+            "Update-log compactions into snapshots",
+            value=getattr(store, "compactions", 0),
+        )
+        yield CounterMetricFamily(
+            "mentorhub_database_errors",
+            "Database errors while committing (retried)",
+            value=getattr(store, "write_retries", 0),
+        )
+        yield CounterMetricFamily(
+            "mentorhub_commit_batches",
+            "Group-commit transactions",
+            value=getattr(store, "batches_committed", 0),
+        )
