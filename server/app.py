@@ -21,10 +21,18 @@ from storage.database import make_engine
 from storage.update_log import UpdateLog
 
 from . import pages
+from .account import account_routes
+from .auth.csrf import CSRFMiddleware
+from .auth.oidc import make_oidc_client
+from .auth.ratelimit import RateLimiter
+from .auth.routes import auth_mount
+from .auth.sessions import SessionMiddleware
+from .auth.tokens import redact_tokens_in_logs
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
-from .live import timeline_stream
+from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
+from .security_headers import SecurityHeadersMiddleware
 from .settings import PROJECT_ROOT, Settings
 from .templating import make_templates
 
@@ -55,6 +63,9 @@ def create_app(settings: Settings) -> Starlette:
         app.state.commit = git_commit()
         app.state.rooms = rooms
         app.state.templates = make_templates()
+        app.state.oidc = make_oidc_client(settings)
+        redact_tokens_in_logs("uvicorn.error", "uvicorn.access")
+        app.state.sign_in_limiter = RateLimiter(settings.sign_in_rate_limit)
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -77,6 +88,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/version", version_info),
         Route("/metrics", metrics_endpoint),
         Route("/curricula", pages.curricula),
+        Route("/curricula/stream", curricula_stream),
         Route("/curricula/{doc_id}", pages.editor),
         Route("/curricula/{doc_id}/timeline", pages.timeline_view),
         Route("/curricula/{doc_id}/timeline/stream", timeline_stream),
@@ -84,6 +96,14 @@ def create_app(settings: Settings) -> Starlette:
         Route("/curricula/{doc_id}/items/{item_id}/move", pages.move_item, methods=["POST"]),
         Route("/curricula/{doc_id}/items/{item_id}/open", pages.open_item),
         WebSocketRoute("/collab/{doc_id}", collab_socket),
+        auth_mount(settings),
+        *account_routes(),
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(SessionMiddleware),  # who is signed in: scope["state"]["user"]
+        Middleware(CSRFMiddleware),  # after sessions: tokens are bound to the session
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -1,4 +1,4 @@
-"""The `mentorhub` command: serve, migrate (more subcommands join as features land)."""
+"""The `mentorhub` command: serve, migrate, and administration (server/admin.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import sys
 
 import uvicorn
 
+from .admin import add_commands as add_admin_commands
+from .admin import run as run_admin
 from .logs import configure_logging
 from .settings import Settings, SettingsError, load_settings
 
@@ -52,11 +54,35 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
+def _seed_demo(settings: Settings) -> int:
+    from storage.database import make_engine
+
+    from .demo_seed import seed_demo
+
+    engine = make_engine(settings.database_url)
+    try:
+        created = seed_demo(engine)
+    finally:
+        engine.dispose()
+    for line in created:
+        print(f"created {line}", flush=True)
+    if not created:
+        print("demo data is already there", flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentorhub", description="mentorHub server and admin")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the web app and the sync server on $HOST:$PORT")
     commands.add_parser("migrate", help="apply database migrations (the release step)")
+    commands.add_parser(
+        "seed-demo",
+        help="add the demo people and curricula (idempotent; for local runs)",
+        description="Add Maven the Mentor, Appollo the Apprentice, Charlie, Miles and Sam "
+        "(staff) with two demo curricula. Existing ones are left as they are.",
+    )
+    add_admin_commands(commands)
     return parser
 
 
@@ -72,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(settings)
     if args.command == "migrate":
         return _migrate(settings)
+    if args.command == "seed-demo":
+        return _seed_demo(settings)
+    if hasattr(args, "admin"):
+        return run_admin(args, settings)
     return 2
 
 

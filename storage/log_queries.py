@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from pycrdt import merge_updates
+from pycrdt import Doc, merge_updates
 from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
@@ -183,3 +183,43 @@ def compact_document(engine: Engine, doc_id: str) -> int:
                 )
             )
     return len(rows)
+
+
+def rewrite_document(engine: Engine, doc_id: str, update: bytes) -> bool:
+    """Replace everything stored for the document by one snapshot: `update` merged with
+    whatever storage holds, on a garbage-collecting document, so content that `update`
+    deletes is gone from storage too (erasure). False if the document does not exist.
+    """
+    with write_transaction(engine) as connection:
+        locked = connection.execute(
+            sa.select(col(Document.id)).where(col(Document.id) == doc_id).with_for_update()
+        ).first()
+        if locked is None:
+            return False
+        previous = connection.execute(
+            sa.select(col(Snapshot.data), col(Snapshot.last_id)).where(
+                col(Snapshot.doc_id) == doc_id
+            )
+        ).first()
+        rows = connection.execute(
+            sa.select(col(UpdateLogEntry.id), col(UpdateLogEntry.data)).where(
+                col(UpdateLogEntry.doc_id) == doc_id
+            )
+        ).all()
+        doc = Doc()  # garbage collection on: deleted content is dropped, not kept
+        doc.apply_update(update)
+        for stored in ([previous.data] if previous is not None else []) + [r.data for r in rows]:
+            doc.apply_update(bytes(stored))
+        last_id = max([int(r.id) for r in rows] + [int(previous.last_id) if previous else 0])
+        connection.execute(sa.delete(UpdateLogEntry).where(col(UpdateLogEntry.doc_id) == doc_id))
+        connection.execute(sa.delete(Snapshot).where(col(Snapshot.doc_id) == doc_id))
+        connection.execute(
+            sa.insert(Snapshot).values(
+                doc_id=doc_id,
+                data=doc.get_update(),
+                last_id=last_id,
+                folded_updates=1,
+                updated_at=utcnow(),
+            )
+        )
+    return True

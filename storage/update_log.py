@@ -9,7 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 
 from collab.store import StoredDocument
-from storage.log_queries import compact_document, insert_batch, merge_all, read_document
+from storage.log_queries import (
+    compact_document,
+    insert_batch,
+    merge_all,
+    read_document,
+    rewrite_document,
+)
 from storage.models import DOC_ID_PATTERN
 
 log = logging.getLogger(__name__)
@@ -121,6 +127,14 @@ class UpdateLog:
         if doc_id in self._row_counts:
             self._row_counts[doc_id] = max(0, self._row_counts[doc_id] - folded)
         return True
+
+    async def rewrite(self, doc_id: str, update: bytes) -> bool:
+        """Store the document as one fresh snapshot of `update` (merged with what is stored)
+        and delete its log, atomically: what `update` deleted leaves storage (erasure)."""
+        _check_doc_id(doc_id)
+        done = await asyncio.to_thread(rewrite_document, self._engine, doc_id, update)
+        self._row_counts[doc_id] = 0
+        return done
 
     # The writer.
 

@@ -20,6 +20,8 @@ class ServerProcess:
         self.log_path = log_path
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
+        self._users: set[str] = set()  # made through the command line by this object
+        self._tokens: dict[str, str] = {}
 
     @property
     def ws_url(self) -> str:
@@ -34,6 +36,55 @@ class ServerProcess:
             capture_output=True,
             timeout=120,
         )
+
+    def cli(self, *args: str) -> str:
+        """Run `mentorhub ARGS` on this server's database; return its stdout, stripped."""
+        done = subprocess.run(
+            [sys.executable, "-m", "server.cli", *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"mentorhub {' '.join(args)} failed:\n{done.stderr}")
+        return done.stdout.strip()
+
+    def add_user(self, email: str, role: str = "member", name: str | None = None) -> str:
+        """Add a user (once per server process); returns the email."""
+        if email not in self._users:
+            try:
+                self.cli(
+                    "users", "add", email, "--name", name or email.split("@")[0], "--role", role
+                )
+            except RuntimeError as error:  # made earlier, e.g. by another server on the database
+                if "already exists" not in str(error):
+                    raise
+            self._users.add(email)
+        return email
+
+    def token(self, email: str) -> str:
+        """A personal access token of the user (made once per server process)."""
+        if email not in self._tokens:
+            self._tokens[email] = self.cli("tokens", "create", email)
+        return self._tokens[email]
+
+    def new_curriculum(
+        self,
+        member_email: str = "member@example.org",
+        mentors: tuple[str, ...] = (),
+        title: str = "",
+    ) -> tuple[str, str]:
+        """A new curriculum (its people made as needed) and a token of its member:
+        (doc_id, token)."""
+        member = self.add_user(member_email)
+        args = ["curricula", "create", "--member", member]
+        for mentor in mentors:
+            args += ["--mentor", self.add_user(mentor, role="mentor")]
+        if title:
+            args += ["--title", title]
+        return self.cli(*args), self.token(member)
 
     def start(self, timeout: float = 30) -> ServerProcess:
         log = open(self.log_path, "a")  # noqa: SIM115 - closed with the process

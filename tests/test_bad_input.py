@@ -13,7 +13,6 @@ import json
 import socket
 import struct
 import time
-import uuid
 
 import pytest
 import websockets
@@ -29,7 +28,7 @@ from pycrdt import (
 )
 
 from tests.server_process import ServerProcess
-from tests.yclient import close_code_after, connected, content, eventually, peer
+from tests.yclient import close_code_after, collab_url, connected, content, eventually, peer
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +45,15 @@ def server(tmp_path_factory):
     process.migrate()
     yield process.start()
     process.terminate()
+
+
+def token(server: ServerProcess) -> str:
+    """The token of the member of every curriculum made here (ServerProcess.new_curriculum)."""
+    return server.token("member@example.org")
+
+
+def url(server: ServerProcess, room: str) -> str:
+    return collab_url(server.ws_url, room, token(server))
 
 
 def text_update(text: str = "hello", root: str = "resume") -> bytes:
@@ -114,8 +122,11 @@ BAD_FRAMES: dict[str, tuple[bytes, int]] = {
 
 
 async def assert_other_room_syncs(server: ServerProcess) -> None:
-    room = f"other-{uuid.uuid4().hex[:8]}"
-    async with connected(server.ws_url, room) as a, connected(server.ws_url, room) as b:
+    room, token = server.new_curriculum()
+    async with (
+        connected(server.ws_url, room, token=token) as a,
+        connected(server.ws_url, room, token=token) as b,
+    ):
         start = time.monotonic()
         a.get("meta", type=Map)["ping"] = room
         await eventually(lambda: b.get("meta", type=Map).get("ping") == room, timeout=2)
@@ -123,8 +134,8 @@ async def assert_other_room_syncs(server: ServerProcess) -> None:
 
 
 async def seeded_room(server: ServerProcess) -> tuple[str, dict]:
-    room = f"doc-{uuid.uuid4().hex[:8]}"
-    async with connected(server.ws_url, room) as doc:
+    room, token = server.new_curriculum()
+    async with connected(server.ws_url, room, token=token) as doc:
         doc.get("meta", type=Map)["title"] = "Appollo's curriculum"
         doc.get("resume", type=Text).insert(0, "Site Reliability Engineer")
         expected = content(doc)
@@ -135,7 +146,7 @@ async def seeded_room(server: ServerProcess) -> tuple[str, dict]:
 async def send_and_get_close_code(
     server: ServerProcess, room: str, frame: bytes | str
 ) -> int | None:
-    async with websockets.connect(f"{server.ws_url}/{room}", max_size=None) as attacker:
+    async with websockets.connect(url(server, room), max_size=None) as attacker:
         await attacker.send(frame)
         return await close_code_after(attacker)
 
@@ -144,13 +155,13 @@ async def send_and_get_close_code(
 async def test_bad_frame_closes_only_that_connection(server, case):
     frame, code = BAD_FRAMES[case]
     room, expected = await seeded_room(server)
-    async with connected(server.ws_url, room) as watcher:
+    async with connected(server.ws_url, room, token=token(server)) as watcher:
         started = time.monotonic()
         assert await send_and_get_close_code(server, room, frame) == code
         assert time.monotonic() - started < 2, "rejection must be quick"
         await asyncio.sleep(0.1)
         assert content(watcher) == expected
-    async with connected(server.ws_url, room) as fresh:
+    async with connected(server.ws_url, room, token=token(server)) as fresh:
         assert content(fresh) == expected
     await assert_other_room_syncs(server)
 
@@ -158,7 +169,7 @@ async def test_bad_frame_closes_only_that_connection(server, case):
 async def test_text_frame_is_refused_with_1003(server):
     room, expected = await seeded_room(server)
     assert await send_and_get_close_code(server, room, "hello") == 1003
-    async with connected(server.ws_url, room) as fresh:
+    async with connected(server.ws_url, room, token=token(server)) as fresh:
         assert content(fresh) == expected
     await assert_other_room_syncs(server)
 
@@ -167,14 +178,14 @@ async def test_frame_over_the_size_limit_is_refused_with_1009(server):
     room, expected = await seeded_room(server)
     big = create_update_message(text_update("x" * (1024 * 1024 + 10)))
     assert await send_and_get_close_code(server, room, big) == 1009
-    async with connected(server.ws_url, room) as fresh:
+    async with connected(server.ws_url, room, token=token(server)) as fresh:
         assert content(fresh) == expected
     await assert_other_room_syncs(server)
 
 
 async def test_update_with_missing_dependencies_is_held_until_they_arrive(server):
     room, expected = await seeded_room(server)
-    async with connected(server.ws_url, room) as author:
+    async with connected(server.ws_url, room, token=token(server)) as author:
         pass  # the author now holds the room's state and goes offline
     updates: list[bytes] = []
     author.observe(lambda event: updates.append(event.update))
@@ -182,8 +193,8 @@ async def test_update_with_missing_dependencies_is_held_until_they_arrive(server
     resume.insert(len(resume), " first")
     resume.insert(len(resume), " second")
     first, second = updates
-    async with connected(server.ws_url, room) as watcher:
-        async with websockets.connect(f"{server.ws_url}/{room}") as sender:
+    async with connected(server.ws_url, room, token=token(server)) as watcher:
+        async with websockets.connect(url(server, room)) as sender:
             await sender.send(create_update_message(second))
             await asyncio.sleep(0.3)
             assert content(watcher) == expected, "a dependent update must not show alone"
@@ -204,24 +215,27 @@ async def test_too_many_pending_updates_close_the_connection(server):
     text.insert(0, "start")
     for _ in range(100):
         text.insert(0, "y" * 1000)
-    async with websockets.connect(f"{server.ws_url}/{room}", max_size=None) as sender:
+    async with websockets.connect(url(server, room), max_size=None) as sender:
         for update in updates[1:]:  # never the first: all of them wait for it
             await sender.send(create_update_message(update))
         assert await close_code_after(sender) == 1008
-    async with connected(server.ws_url, room) as fresh:
+    async with connected(server.ws_url, room, token=token(server)) as fresh:
         assert content(fresh) == expected
     await assert_other_room_syncs(server)
 
 
 async def test_awareness_claiming_another_clients_id_is_refused(server):
     room, _ = await seeded_room(server)
-    async with peer(server.ws_url, room) as maven, peer(server.ws_url, room) as other:
+    async with (
+        peer(server.ws_url, room, token=token(server)) as maven,
+        peer(server.ws_url, room, token=token(server)) as other,
+    ):
         await maven.set_presence({"user": {"name": "Maven"}})
         await eventually(lambda: len(other.others()) == 1, what="maven's presence")
         # An echo of maven's entry at its current clock is harmless and ignored ...
         clock = other.awareness.meta[maven.doc.client_id]["clock"]
         echo = awareness_frame(maven.doc.client_id, {"user": {"name": "Maven"}}, clock)
-        async with websockets.connect(f"{server.ws_url}/{room}") as echoer:
+        async with websockets.connect(url(server, room)) as echoer:
             await echoer.send(echo)
             await asyncio.sleep(0.2)
             await echoer.ping()  # still open
@@ -235,13 +249,13 @@ async def test_awareness_claiming_another_clients_id_is_refused(server):
 
 async def test_flood_from_one_connection_hits_the_rate_limit(server):
     room, expected = await seeded_room(server)
-    async with websockets.connect(f"{server.ws_url}/{room}") as flooder:
+    async with websockets.connect(url(server, room)) as flooder:
         empty = create_update_message(b"\x00\x00")
         with contextlib.suppress(websockets.ConnectionClosed):
             for _ in range(5_000):  # the default burst allows 2,000
                 await flooder.send(empty)
         assert await close_code_after(flooder) == 1008
-    async with connected(server.ws_url, room) as fresh:
+    async with connected(server.ws_url, room, token=token(server)) as fresh:
         assert content(fresh) == expected
     await assert_other_room_syncs(server)
 
@@ -253,7 +267,8 @@ def silent_websocket(server: ServerProcess, room: str) -> socket.socket:
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     raw.connect((host, int(port)))
     raw.sendall(
-        f"GET /collab/{room} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+        f"GET /collab/{room}?token={token(server)} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+        "Upgrade: websocket\r\n"
         "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
         "Sec-WebSocket-Version: 13\r\n\r\n".encode()
     )
@@ -262,7 +277,10 @@ def silent_websocket(server: ServerProcess, room: str) -> socket.socket:
 
 async def test_slow_reader_is_disconnected_and_its_drop_disturbs_nobody(server):
     room, _ = await seeded_room(server)
-    async with connected(server.ws_url, room) as writer, connected(server.ws_url, room) as reader:
+    async with (
+        connected(server.ws_url, room, token=token(server)) as writer,
+        connected(server.ws_url, room, token=token(server)) as reader,
+    ):
         slow = silent_websocket(server, room)
         resume = writer.get("resume", type=Text)
         reader_resume = reader.get("resume", type=Text)
@@ -291,7 +309,7 @@ async def test_many_clients_joining_a_cold_room_at_once_all_sync(server):
     await asyncio.sleep(0.5)  # the room unloads once its last peer left
 
     async def join() -> dict:
-        async with connected(server.ws_url, room) as doc:
+        async with connected(server.ws_url, room, token=token(server)) as doc:
             return content(doc)
 
     results = await asyncio.wait_for(asyncio.gather(*(join() for _ in range(25))), 20)

@@ -14,9 +14,10 @@ from tests.yclient import connected, content, eventually
 async def test_everything_a_peer_received_survives_kill_9(server_factory, database, request):
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     server = server_factory(url)
+    doc_id, token = server.new_curriculum()
     async with (
-        connected(server.ws_url, "durable") as writer,
-        connected(server.ws_url, "durable") as reader,
+        connected(server.ws_url, doc_id, token=token) as writer,
+        connected(server.ws_url, doc_id, token=token) as reader,
     ):
         items = writer.get("items", type=Map)
         resume = writer.get("resume", type=Text)
@@ -33,7 +34,7 @@ async def test_everything_a_peer_received_survives_kill_9(server_factory, databa
         seen = content(reader)
     assert len(seen["items"]) >= 50
     server.start()  # same database, new port
-    async with connected(server.ws_url, "durable") as after:
+    async with connected(server.ws_url, doc_id, token=token) as after:
         restored = content(after)
     for item_id, item in seen["items"].items():
         assert restored["items"][item_id] == item, f"{item_id} was relayed but lost"

@@ -18,8 +18,8 @@ async def node_client_factory():
     require(shutil.which("node") is not None, "Node.js")
     clients: list[NodeYjsClient] = []
 
-    async def start(url: str, room: str) -> NodeYjsClient:
-        client = await NodeYjsClient.start(url, room)
+    async def start(url: str, room: str, token: str | None = None) -> NodeYjsClient:
+        client = await NodeYjsClient.start(url, room, token)
         clients.append(client)
         await client.call({"cmd": "wait_synced", "timeout": 10000})
         return client
@@ -30,8 +30,10 @@ async def node_client_factory():
 
 
 async def test_stock_yjs_client_and_pycrdt_client_converge(server, node_client_factory):
-    async with peer(server.ws_url, "interop") as py:
-        node = await node_client_factory(server.ws_url, "interop")
+    doc_id, token = server.new_curriculum()
+    async with peer(server.ws_url, doc_id, token=token) as py:
+        created = content(py.doc)["meta"]  # what `mentorhub curricula create` put in
+        node = await node_client_factory(server.ws_url, doc_id, token)
         await node.call({"cmd": "set_meta", "key": "title", "value": "Appollo's curriculum"})
         await node.call(
             {
@@ -66,14 +68,15 @@ async def test_stock_yjs_client_and_pycrdt_client_converge(server, node_client_f
         )
         snapshot = (await node.call({"cmd": "snapshot"}))["json"]
         mine = content(py.doc)
-        assert snapshot["meta"] == mine["meta"] == {"title": "Appollo's curriculum"}
+        assert snapshot["meta"] == mine["meta"] == {**created, "title": "Appollo's curriculum"}
         assert snapshot["items"]["k8s"]["notes"] == mine["items"]["k8s"]["notes"]
         assert snapshot["resume"] == mine["resume"]
 
 
 async def test_stock_clients_see_each_others_presence(server, node_client_factory):
-    first = await node_client_factory(server.ws_url, "presence-node")
-    second = await node_client_factory(server.ws_url, "presence-node")
+    doc_id, token = server.new_curriculum()
+    first = await node_client_factory(server.ws_url, doc_id, token)
+    second = await node_client_factory(server.ws_url, doc_id, token)
     await first.call(
         {"cmd": "set_awareness", "state": {"user": {"name": "Maven", "color": "#a07"}}}
     )

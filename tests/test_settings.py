@@ -57,3 +57,39 @@ def test_masked_settings_hide_secrets_and_passwords():
     shown = str(settings.masked())
     assert "topsecret" not in shown and "hunter2" not in shown and ":pw@" not in shown
     assert "postgresql://app:***@db/mentorhub" in shown
+
+
+def test_dev_sign_in_never_in_production():
+    production = {"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40}
+    with pytest.raises(SettingsError, match="DEV_SIGN_IN"):
+        load_settings({**production, "DEV_SIGN_IN": "true"})
+    assert load_settings({"MENTORHUB_ENV": "test", "DEV_SIGN_IN": "true"}).dev_sign_in_enabled
+    assert not load_settings({"MENTORHUB_ENV": "test"}).dev_sign_in_enabled
+    with pytest.raises(SettingsError, match="DEV_SIGN_IN must be true or false"):
+        load_settings({"DEV_SIGN_IN": "maybe"})
+
+
+def test_oidc_settings():
+    with pytest.raises(SettingsError, match="OIDC_CLIENT_ID"):
+        load_settings({"OIDC_ISSUER": "https://accounts.google.com"})
+    with pytest.raises(SettingsError, match="https in production"):
+        load_settings(
+            {
+                "MENTORHUB_ENV": "production",
+                "SECRET_KEY": "s" * 40,
+                "OIDC_ISSUER": "http://idp.example",
+                "OIDC_CLIENT_ID": "x",
+            }
+        )
+    settings = load_settings(
+        {
+            "OIDC_ISSUER": "https://accounts.google.com/",
+            "OIDC_CLIENT_ID": "id",
+            "OIDC_CLIENT_SECRET": "very-secret",
+        }
+    )
+    assert settings.oidc_issuer == "https://accounts.google.com"
+    assert settings.oidc_scopes == "openid email profile"
+    assert settings.provider_name == "accounts.google.com"
+    assert settings.session_max_age_seconds == 14 * 24 * 3600
+    assert "very-secret" not in str(settings.masked())

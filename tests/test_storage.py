@@ -18,6 +18,7 @@ from pycrdt import Doc, Map, Text
 from sqlalchemy import Engine, make_url
 from sqlmodel import Session, SQLModel, func, select
 
+import storage.accounts  # noqa: F401  (its tables are part of SQLModel.metadata)
 from collab.store import StoredDocument
 from storage.database import make_engine, normalise_url, ping, run_migrations, sqlite_file
 from storage.models import Document, Snapshot, UpdateLogEntry
@@ -116,7 +117,7 @@ def test_migrations_run_twice_and_match_the_models(database_url: str) -> None:
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
-            assert connection.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0001"
+            assert connection.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0002"
             differences = compare_metadata(
                 MigrationContext.configure(connection), SQLModel.metadata
             )

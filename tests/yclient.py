@@ -63,9 +63,11 @@ class WebsocketChannel:
 
 
 @contextlib.asynccontextmanager
-async def connected(ws_url: str, doc_id: str, doc: Doc | None = None) -> AsyncIterator[Doc]:
+async def connected(
+    ws_url: str, doc_id: str, doc: Doc | None = None, token: str | None = None
+) -> AsyncIterator[Doc]:
     """A pycrdt Doc kept in sync with the server's room for the duration of the block."""
-    async with peer(ws_url, doc_id, doc) as client:
+    async with peer(ws_url, doc_id, doc, token) as client:
         yield client.doc
 
 
@@ -91,14 +93,21 @@ class Client:
 
 
 @contextlib.asynccontextmanager
-async def peer(ws_url: str, doc_id: str, doc: Doc | None = None) -> AsyncIterator[Client]:
+async def peer(
+    ws_url: str, doc_id: str, doc: Doc | None = None, token: str | None = None
+) -> AsyncIterator[Client]:
     doc = doc if doc is not None else new_doc()
-    async with websockets.connect(f"{ws_url}/{doc_id}", max_size=None) as connection:
+    async with websockets.connect(collab_url(ws_url, doc_id, token), max_size=None) as connection:
         client = Client(doc, connection)
         channel = WebsocketChannel(connection, doc_id, client.on_awareness)
         async with Provider(doc, channel) as provider:
             await asyncio.wait_for(provider.synced.wait(), 10)
             yield client
+
+
+def collab_url(ws_url: str, doc_id: str, token: str | None = None) -> str:
+    """The /collab URL of a document, with a personal access token when given."""
+    return f"{ws_url}/{doc_id}" + (f"?token={token}" if token else "")
 
 
 def new_doc() -> Doc:

@@ -7,7 +7,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.accounts  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.models  # noqa: F401
 from storage.database import ensure_sqlite_directory, normalise_url
 
 config = context.config

@@ -1,0 +1,139 @@
+"""Administration from the command line: users, tokens, curricula, ForgetMe.
+
+`mentorhub users add`, `mentorhub tokens create`, `mentorhub curricula create` and
+`mentorhub forget` use the same settings (DATABASE_URL) as the server. A refused
+command prints why on stderr, exits 1 and changes nothing; what a script needs (a
+token, a document id) is printed alone on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+from typing import Any
+
+from sqlalchemy import Engine
+
+from collab.curriculum import new_curriculum_update
+from storage.account_queries import AccountError, add_user, get_user_by_email
+from storage.accounts import ROLES, User
+from storage.curriculum_queries import create_curriculum
+from storage.database import make_engine
+from storage.update_log import UpdateLog
+
+from .auth.tokens import create_token
+from .forget import forget_user
+from .settings import Settings
+
+
+class AdminError(Exception):
+    """A command was refused; the message says why."""
+
+
+def add_commands(commands: Any) -> None:
+    """Register the admin subcommands on the `mentorhub` parser's subparsers."""
+    users = commands.add_parser("users", help="manage users", description="Manage users.")
+    users_commands = users.add_subparsers(dest="users_command", required=True)
+    add = users_commands.add_parser("add", help="add a user", description="Add a user.")
+    add.add_argument("email", help="their email address (unique)")
+    add.add_argument("--name", required=True, help="their name as others see it")
+    add.add_argument("--role", choices=ROLES, default="member", help="default: member")
+    add.set_defaults(admin=_users_add)
+
+    tokens = commands.add_parser(
+        "tokens", help="personal access tokens", description="Personal access tokens."
+    )
+    tokens_commands = tokens.add_subparsers(dest="tokens_command", required=True)
+    create = tokens_commands.add_parser(
+        "create",
+        help="create a token for a user; prints it",
+        description="Create a personal access token for a user and print it (alone) on stdout.",
+    )
+    create.add_argument("email", help="the user's email")
+    create.add_argument("--name", default="command line", help="what the token is for")
+    create.set_defaults(admin=_tokens_create)
+
+    curricula = commands.add_parser("curricula", help="curricula", description="Curricula.")
+    curricula_commands = curricula.add_subparsers(dest="curricula_command", required=True)
+    new = curricula_commands.add_parser(
+        "create",
+        help="create a member's curriculum; prints its id",
+        description="Create a curriculum for a member, with their mentors; print its id.",
+    )
+    new.add_argument("--member", required=True, help="the member's email (role member)")
+    new.add_argument(
+        "--mentor", action="append", default=[], help="a mentor's email (role mentor); repeatable"
+    )
+    new.add_argument("--title", help="default: <member name>'s curriculum")
+    new.set_defaults(admin=_curricula_create)
+
+    forget = commands.add_parser(
+        "forget",
+        help="erase a user (ForgetMe)",
+        description="Erase a user: profile, sessions, tokens, memberships; their name and "
+        "email in shared curricula (and their history) become 'former member'.",
+    )
+    forget.add_argument("email", help="the user's email")
+    forget.set_defaults(admin=_forget)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        args.admin(engine, args)
+        return 0
+    except (AdminError, AccountError) as error:
+        print(f"mentorhub: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+
+
+def _user(engine: Engine, email: str) -> User:
+    user = get_user_by_email(engine, email)
+    if user is None or user.id is None:
+        raise AdminError(f"no user with email {email!r}")
+    return user
+
+
+def _users_add(engine: Engine, args: argparse.Namespace) -> None:
+    user = add_user(engine, args.email, args.name, args.role)
+    print(f"added {user.role} {user.email}")
+
+
+def _tokens_create(engine: Engine, args: argparse.Namespace) -> None:
+    user = _user(engine, args.email)
+    assert user.id is not None
+    print(create_token(engine, user.id, args.name))
+
+
+def _curricula_create(engine: Engine, args: argparse.Namespace) -> None:
+    member = _user(engine, args.member)
+    if member.role != "member":
+        raise AdminError(f"{member.email} is a {member.role}, not a member")
+    mentors = [_user(engine, email) for email in args.mentor]
+    for mentor in mentors:
+        if mentor.role != "mentor":
+            raise AdminError(f"{mentor.email} is a {mentor.role}, not a mentor")
+    title = (args.title or f"{member.name}'s curriculum").strip()
+    if not title or len(title) > 200:
+        raise AdminError("a title must be 1 to 200 characters")
+    doc_id = secrets.token_urlsafe(12)  # 16 characters of A-Z a-z 0-9 _ -
+    update = new_curriculum_update(title, member.email, [m.email for m in mentors])
+    assert member.id is not None
+    mentor_ids = [m.id for m in mentors if m.id is not None]
+    create_curriculum(engine, doc_id, title, update, member.id, mentor_ids)
+    print(doc_id)
+
+
+def _forget(engine: Engine, args: argparse.Namespace) -> None:
+    user = _user(engine, args.email)
+    # A running server's open rooms are not reached from here: the scrub reaches their
+    # editors when the room reloads (see docs/auth.md). Rewrites lock the document.
+    erasure = asyncio.run(forget_user(engine, UpdateLog(engine), None, user))
+    print(
+        f"erased user {user.id}: {len(erasure.deleted)} curricula deleted, "
+        f"{len(erasure.scrubbed)} kept and scrubbed"
+    )

@@ -1,0 +1,115 @@
+"""ForgetMe: erase a person from mentorHub, history included.
+
+- Their profile, sessions, tokens and memberships are deleted; their open
+  connections are closed (which also removes their presence from every room).
+- A curriculum nobody else is on is deleted with everything stored for it.
+- A curriculum they share (a member's with a mentor on it, or one they mentor) is
+  kept for the other party: every mention of their name or email in it becomes
+  "former member", through the room when it is loaded (so open editors see it) -
+  then its storage is rewritten as one snapshot of the scrubbed document and its
+  update log deleted, so the old content is gone from history as well.
+
+The log line says only the user id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Doc
+from sqlalchemy import Engine
+
+from collab.erase import FORMER_MEMBER, mention_pattern, scrub, scrub_string
+from collab.protocol import CloseCode
+from collab.room import SERVER
+from collab.rooms import RoomManager
+from storage.account_queries import delete_user
+from storage.accounts import User
+from storage.curriculum_queries import curricula_rows, delete_document, set_title
+from storage.update_log import UpdateLog
+
+log = logging.getLogger("mentorhub.forget")
+
+
+@dataclass
+class Erasure:
+    deleted: list[str] = field(default_factory=list)  # documents removed entirely
+    scrubbed: list[str] = field(default_factory=list)  # documents kept, mentions replaced
+
+
+async def forget_user(
+    engine: Engine, store: UpdateLog, rooms: RoomManager | None, user: User
+) -> Erasure:
+    """Erase `user`. `rooms` is the running server's room manager (None from the CLI)."""
+    assert user.id is not None
+    needles = [user.email, user.name]
+    erasure = Erasure()
+    if rooms is not None:
+        _close_peers(rooms, lambda peer: peer.user_id == user.id)
+    for row in await asyncio.to_thread(curricula_rows, engine, user.id):
+        if all(person.user_id == user.id for person in row.people):
+            if rooms is not None:
+                await _empty_room(rooms, row.doc_id)
+            await asyncio.to_thread(delete_document, engine, row.doc_id)
+            erasure.deleted.append(row.doc_id)
+            continue
+        await _scrub_document(engine, store, rooms, row.doc_id, needles)
+        pattern = mention_pattern(needles)
+        if pattern is not None and pattern.search(row.title):
+            await asyncio.to_thread(set_title, engine, row.doc_id, scrub_string(row.title, pattern))
+        erasure.scrubbed.append(row.doc_id)
+    await asyncio.to_thread(delete_user, engine, user.id)
+    log.info(
+        "erased user %s (%d curricula deleted, %d kept and scrubbed)",
+        user.id,
+        len(erasure.deleted),
+        len(erasure.scrubbed),
+    )
+    return erasure
+
+
+async def _scrub_document(
+    engine: Engine, store: UpdateLog, rooms: RoomManager | None, doc_id: str, needles: list[str]
+) -> None:
+    if rooms is None:  # the command line: straight on storage
+        doc = Doc()
+        stored = await store.load(doc_id)
+        if stored.update:
+            doc.apply_update(stored.update)
+        scrub(doc, needles, FORMER_MEMBER)
+        await store.rewrite(doc_id, doc.get_update())
+        return
+    async with rooms.using(doc_id) as room:
+        # The edit is made on a copy, then enters the room as a server update: committed,
+        # then relayed to everyone editing - the one way in for every change.
+        copy = Doc()
+        copy.apply_update(room.doc.get_update())
+        updates: list[bytes] = []
+        subscription = copy.observe(lambda event: updates.append(event.update))
+        try:
+            scrub(copy, needles, FORMER_MEMBER)
+        finally:
+            copy.unobserve(subscription)
+        for update in updates:
+            room.apply_update(update, SERVER)
+        await room.flush()
+        await store.rewrite(doc_id, room.doc.get_update())
+
+
+async def _empty_room(rooms: RoomManager, doc_id: str) -> None:
+    """Before a document is deleted: disconnect whoever still has it open, flush its room."""
+    room = rooms.rooms.get(doc_id)
+    if room is None:
+        return
+    _close_peers(rooms, lambda peer: peer in room.peers)
+    await room.flush()
+
+
+def _close_peers(rooms: RoomManager, which: Any) -> None:
+    for room in list(rooms.rooms.values()):
+        for peer in list(room.peers):
+            if which(peer):
+                peer.abort(CloseCode.POLICY_VIOLATION, "account removed")
