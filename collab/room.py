@@ -200,9 +200,10 @@ class Room:
         if missing_dependencies(summary, state):
             self._hold(_Pending(update, summary, origin))
             return
-        if not summary.deletes and all(b.end <= state.get(b.client, 0) for b in summary.blocks):
+        new_structs = any(b.end > state.get(b.client, 0) for b in summary.blocks)
+        if not new_structs and not summary.deletes:
             return  # nothing new: already applied
-        self._integrate(update, origin)
+        self._integrate(update, origin, deletes_only=not new_structs)
         self._retry_pending()
 
     async def edit(self, change: Callable[[Doc], T]) -> T:
@@ -265,12 +266,28 @@ class Room:
         if self.on_change is not None:
             self.on_change(self.doc_id)
 
-    def _integrate(self, update: bytes, origin: Origin, applied: bool = False) -> None:
+    def _integrate(
+        self, update: bytes, origin: Origin, applied: bool = False, deletes_only: bool = False
+    ) -> None:
         if not applied:
+            changes: list[bytes] = []
+            subscription = (
+                self.doc.observe(lambda event: changes.append(event.update))
+                if deletes_only  # only then may it change nothing: watch (it costs an encode)
+                else None
+            )
             try:
                 self.doc.apply_update(update)
             except Exception as exc:  # pycrdt raises a mix of types on bad input
                 raise ProtocolError(CloseCode.INVALID_PAYLOAD, "update cannot be applied") from exc
+            finally:
+                if subscription is not None:
+                    self.doc.unobserve(subscription)
+            if deletes_only and not changes:
+                # Nothing new, e.g. a sync step 2 carrying only deletions the room already
+                # has (Yjs sends its whole delete set in every diff): neither stored nor
+                # relayed, or every reconnect would be echoed to every peer.
+                return
         commit = None
         if origin != REMOTE:  # another instance has committed it already
             commit = asyncio.ensure_future(self.store.append(self.doc_id, update))

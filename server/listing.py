@@ -6,12 +6,9 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, select
-
 from collab import curriculum as cur
-from storage.models import Document
 
-from .access import Access, document_access
+from .access import Access, list_curricula_for
 
 
 @dataclass(frozen=True)
@@ -24,27 +21,21 @@ class CurriculumListing:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _document_ids(engine: Any) -> list[str]:
-    with Session(engine) as session:
-        return list(session.exec(select(Document.id).order_by(Document.created_at)))
-
-
 async def curricula_for(state: Any, user: Any) -> list[CurriculumListing]:
+    """Who is on each curriculum comes from the SQL read model; titles and counts from
+    the live document (the room), so the list never lags behind the editor."""
     listings = []
-    for doc_id in await asyncio.to_thread(_document_ids, state.engine):
-        access = await document_access(state, user, doc_id)
-        if access == Access.NONE:
-            continue
-        async with state.rooms.using(doc_id) as room:
+    for summary in await asyncio.to_thread(list_curricula_for, state.engine, user):
+        async with state.rooms.using(summary.doc_id) as room:
             curriculum = cur.read_curriculum(room.doc)
         counts = {status: len(items) for status, items in cur.columns(curriculum).items()}
         listings.append(
             CurriculumListing(
-                doc_id=doc_id,
-                title=curriculum.title,
-                member_name=curriculum.member,
-                mentor_names=tuple(curriculum.mentors),
-                read_only=access < Access.EDIT,
+                doc_id=summary.doc_id,
+                title=curriculum.title or summary.title,
+                member_name=summary.member_name,
+                mentor_names=summary.mentor_names,
+                read_only=summary.access < Access.EDIT,
                 counts=counts,
             )
         )

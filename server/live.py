@@ -65,3 +65,37 @@ async def timeline_stream(request: Request) -> Response:
 
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+
+async def curricula_stream(request: Request) -> Response:
+    """The curricula list again whenever one of the listed documents changes."""
+    from .listing import curricula_for
+
+    state = request.app.state
+    user = current_user(request)
+    template = state.templates.env.get_template("_curricula.html")
+
+    async def render() -> tuple[set[str], bytes]:
+        listings = await curricula_for(state, user)
+        html = template.render({"curricula": listings, "user": user, "request": request})
+        return {listing.doc_id for listing in listings}, sse_message(html)
+
+    async def events() -> AsyncIterator[bytes]:
+        watched, _ = await render()
+        with state.rooms.change_feed() as feed:
+            while True:
+                try:
+                    doc_id = await asyncio.wait_for(feed.get(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    yield b": keepalive\n\n"
+                    continue
+                if doc_id not in watched:
+                    continue
+                await asyncio.sleep(COALESCE_SECONDS)
+                while not feed.empty():
+                    feed.get_nowait()
+                watched, message = await render()
+                yield message
+
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

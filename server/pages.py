@@ -7,6 +7,7 @@ as their own edits.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -23,6 +24,12 @@ from .templating import current_user, render
 
 NOT_FOUND = "There is no curriculum here, or you may not open it."
 COLORS = ("#b8336a", "#2a6f97", "#3a7d44", "#9c4f00", "#6d3fb5", "#00707a", "#a23b1f")
+
+
+def color_for(key: str) -> str:
+    """A stable presence colour per person (hash-spread, so similar names differ)."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return COLORS[digest[0] % len(COLORS)]
 
 
 async def access_or_404(request: Request, doc_id: str, needed: Access) -> Access:
@@ -62,7 +69,7 @@ async def editor(request: Request) -> Response:
             "columns": cur.columns(curriculum),
             "ws_url": f"{scheme}://{request.url.netloc}/collab",
             "user_name": name,
-            "user_color": COLORS[sum(map(ord, name)) % len(COLORS)],
+            "user_color": color_for(user.email if user is not None else name),
             "kinds": cur.KINDS,
         },
     )
