@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
+import pytest
 from pycrdt import Map, Text
 
+from tests.web import WEB_ENV, csrf_in, signed_in
 from tests.yclient import connected
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+MEMBER = "appollo@example.org"
+
+
+@pytest.fixture
+def server(server_factory):
+    return server_factory(**WEB_ENV)
 
 
 def add_card(doc, item_id: str, title: str, status: str = "later", notes: str = "") -> None:
@@ -20,45 +27,46 @@ def add_card(doc, item_id: str, title: str, status: str = "later", notes: str = 
 
 
 async def test_timeline_shows_the_columns_and_escapes_what_users_typed(server):
-    async with connected(server.ws_url, "tl-escape") as doc:
+    doc_id, token = server.new_curriculum(MEMBER)
+    async with connected(server.ws_url, doc_id, token=token) as doc:
         doc.get("meta", type=Map)["title"] = "Appollo's <curriculum>"
         add_card(doc, "x", XSS, status="now", notes=XSS)
         add_card(doc, "d", "Git basics", status="done")
         await asyncio.sleep(0.2)
-    async with httpx.AsyncClient(base_url=server.url) as http:
-        page = (await http.get("/curricula/tl-escape/timeline")).text
+    async with signed_in(server, MEMBER) as http:
+        page = (await http.get(f"/curricula/{doc_id}/timeline")).text
+        listing = (await http.get("/curricula")).text
     assert "<script>alert(2)</script>" not in page and 'onerror="alert(1)"' not in page
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
     assert "Appollo&#39;s &lt;curriculum&gt;" in page
     assert page.index("Git basics") < page.index("&lt;img")  # past before now
+    assert "Appollo&#39;s &lt;curriculum&gt;" in listing and "1 done" in listing
 
 
 async def test_htmx_add_item_reaches_open_editors_and_bad_input_changes_nothing(server):
-    async with connected(server.ws_url, "tl-add") as doc:
+    doc_id, token = server.new_curriculum(MEMBER)
+    async with connected(server.ws_url, doc_id, token=token) as doc:
         items = doc.get("items", type=Map)
-        async with httpx.AsyncClient(base_url=server.url) as http:
+        async with signed_in(server, MEMBER) as http:
+            csrf = csrf_in((await http.get(f"/curricula/{doc_id}/timeline")).text)
             hx = {"HX-Request": "true"}
-            bad = await http.post("/curricula/tl-add/items", data={"title": ""}, headers=hx)
+            url = f"/curricula/{doc_id}/items"
+            bad = await http.post(url, data={"title": "", "csrf_token": csrf}, headers=hx)
             assert bad.status_code == 422 and "title" in bad.text
-            bad = await http.post(
-                "/curricula/tl-add/items",
-                data={"title": "x", "url": "javascript:alert(1)"},
-                headers=hx,
-            )
+            data = {"title": "x", "url": "javascript:alert(1)", "csrf_token": csrf}
+            bad = await http.post(url, data=data, headers=hx)
             assert bad.status_code == 422
             await asyncio.sleep(0.2)
             assert len(items) == 0
-            ok = await http.post(
-                "/curricula/tl-add/items",
-                data={
-                    "title": "Docker tutorial",
-                    "url": "https://docs.docker.com/get-started/",
-                    "kind": "course",
-                    "estimate_minutes": "120",
-                    "status": "next",
-                },
-                headers=hx,
-            )
+            data = {
+                "title": "Docker tutorial",
+                "url": "https://docs.docker.com/get-started/",
+                "kind": "course",
+                "estimate_minutes": "120",
+                "status": "next",
+                "csrf_token": csrf,
+            }
+            ok = await http.post(url, data=data, headers=hx)
             assert ok.status_code == 200 and "Docker tutorial" in ok.text
         for _ in range(100):
             if len(items) == 1:
@@ -69,9 +77,10 @@ async def test_htmx_add_item_reaches_open_editors_and_bad_input_changes_nothing(
 
 
 async def test_timeline_refreshes_live_when_the_document_changes(server):
-    async with connected(server.ws_url, "tl-live") as doc:
-        async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
-            async with http.stream("GET", "/curricula/tl-live/timeline/stream") as stream:
+    doc_id, token = server.new_curriculum(MEMBER)
+    async with connected(server.ws_url, doc_id, token=token) as doc:
+        async with signed_in(server, MEMBER) as http:
+            async with http.stream("GET", f"/curricula/{doc_id}/timeline/stream") as stream:
                 assert stream.headers["content-type"].startswith("text/event-stream")
                 lines = stream.aiter_lines()
                 await asyncio.sleep(0.2)
@@ -81,3 +90,50 @@ async def test_timeline_refreshes_live_when_the_document_changes(server):
                     while "Kubernetes basics" not in received:
                         received += await anext(lines) + "\n"
     assert "data: " in received
+
+
+async def test_curricula_list_refreshes_live_when_a_listed_document_changes(server):
+    doc_id, token = server.new_curriculum(MEMBER, title="Appollo's path")
+    async with signed_in(server, MEMBER) as http:
+        async with http.stream("GET", "/curricula/stream") as stream:
+            lines = stream.aiter_lines()
+            await asyncio.sleep(0.3)
+            async with connected(server.ws_url, doc_id, token=token) as doc:
+                doc.get("meta", type=Map)["title"] = "Appollo's path to SRE"
+                received = ""
+                async with asyncio.timeout(3):
+                    while "path to SRE" not in received:
+                        received += await anext(lines) + "\n"
+
+
+async def test_opening_a_resource_records_when_the_member_started(server):
+    doc_id, token = server.new_curriculum(MEMBER, mentors=("maven@example.org",))
+    async with connected(server.ws_url, doc_id, token=token) as doc:
+        with doc.transaction():
+            doc.get("meta", type=Map)["member"] = MEMBER
+            doc.get("items", type=Map)["r"] = Map(
+                {
+                    "title": "SRE book",
+                    "url": "https://sre.google/books/",
+                    "status": "next",
+                    "position": "a0",
+                    "notes": Text(),
+                }
+            )
+        await asyncio.sleep(0.2)
+        async with signed_in(server, "maven@example.org") as mentor:
+            answer = await mentor.get(f"/curricula/{doc_id}/items/r/open")
+            assert answer.status_code == 303
+            assert answer.headers["location"] == "https://sre.google/books/"
+        await asyncio.sleep(0.2)
+        assert "started_at" not in doc.get("items", type=Map)["r"], (
+            "a mentor's click is not a start"
+        )
+        async with signed_in(server, MEMBER) as member:
+            await member.get(f"/curricula/{doc_id}/items/r/open")
+        card = doc.get("items", type=Map)["r"]
+        for _ in range(100):
+            if card.get("started_at"):
+                break
+            await asyncio.sleep(0.02)
+        assert card.get("started_at")
