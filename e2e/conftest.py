@@ -1,8 +1,8 @@
 """Browser fixtures: Debian's Chromium driven by Playwright against a real mentorHub server.
 
 Each person gets their own browser context, made by `new_context`, which signs them in
-(through the OpenID Connect provider, as a person would); `open_editor` opens a curriculum in it and waits until the
-document has synced.
+through the OpenID Connect provider, as a person would; `open_editor` opens a curriculum
+in it and waits until the document has synced.
 """
 
 from __future__ import annotations
