@@ -10,17 +10,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+from pycrdt import Doc
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from collab import curriculum as cur
 
 from .access import Access
+from .listing import curricula_for
 from .pages import access_or_404, timeline_context
-from .templating import current_user
+from .templating import current_user, render_fragment
 
 KEEPALIVE_SECONDS = 15.0
 COALESCE_SECONDS = 0.15  # a burst of keystrokes becomes one refresh
+SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
 
 def sse_message(html: str, event: str | None = None) -> bytes:
@@ -33,23 +36,11 @@ async def timeline_stream(request: Request) -> Response:
     doc_id = request.path_params["doc_id"]
     access = await access_or_404(request, doc_id, Access.READ)
     rooms = request.app.state.rooms
-    templates = request.app.state.templates
-    template = templates.env.get_template("_timeline.html")
-    user = current_user(request)
 
-    def render(room_doc: object) -> str:
-        context = {
-            "doc_id": doc_id,
-            "can_edit": access >= Access.EDIT,
-            "user": user,
-            "request": request,
-            "csrf_token": "",
-        }
-        context.update(timeline_context(cur.read_curriculum(room_doc)))  # type: ignore[arg-type]
-        from .auth.csrf import csrf_token_for
-
-        context["csrf_token"] = csrf_token_for(request)
-        return template.render(context)
+    def render(doc: Doc) -> bytes:
+        context = {"doc_id": doc_id, "can_edit": access >= Access.EDIT}
+        context.update(timeline_context(cur.read_curriculum(doc)))
+        return sse_message(render_fragment(request, "_timeline.html", context))
 
     async def events() -> AsyncIterator[bytes]:
         async with rooms.using(doc_id) as room:
@@ -61,23 +52,19 @@ async def timeline_stream(request: Request) -> Response:
                     continue
                 await asyncio.sleep(COALESCE_SECONDS)
                 seen = room.version
-                yield sse_message(render(room.doc))
+                yield render(room.doc)
 
-    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
 
 
 async def curricula_stream(request: Request) -> Response:
     """The curricula list again whenever one of the listed documents changes."""
-    from .listing import curricula_for
-
     state = request.app.state
     user = current_user(request)
-    template = state.templates.env.get_template("_curricula.html")
 
     async def render() -> tuple[set[str], bytes]:
         listings = await curricula_for(state, user)
-        html = template.render({"curricula": listings, "user": user, "request": request})
+        html = render_fragment(request, "_curricula.html", {"curricula": listings})
         return {listing.doc_id for listing in listings}, sse_message(html)
 
     async def events() -> AsyncIterator[bytes]:
@@ -97,5 +84,4 @@ async def curricula_stream(request: Request) -> Response:
                 watched, message = await render()
                 yield message
 
-    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)

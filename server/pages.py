@@ -19,6 +19,7 @@ from collab.room import SERVER, Room
 
 from .access import Access, document_access
 from .htmx import wants_partial
+from .listing import curricula_for
 from .progress import progress_towards_goals
 from .templating import current_user, render
 
@@ -162,7 +163,5 @@ async def open_item(request: Request) -> Response:
 
 async def curricula(request: Request) -> Response:
     """The curricula this user can open, with live counts per column."""
-    from .listing import curricula_for
-
     summaries = await curricula_for(request.app.state, current_user(request))
     return render(request, "curricula.html", {"curricula": summaries})

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from .auth.csrf import csrf_token_for
 from .settings import PROJECT_ROOT
 
 
@@ -31,11 +32,25 @@ def current_user(request: Request) -> Any:
     return getattr(request.state, "user", None)
 
 
+def page_context(request: Request, context: dict[str, Any]) -> dict[str, Any]:
+    """What every template gets: the user, and the CSRF token its forms carry."""
+    return {
+        "request": request,
+        "user": current_user(request),
+        "csrf_token": csrf_token_for(request),
+        **context,
+    }
+
+
 def render(
     request: Request, template: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    from .auth.csrf import csrf_token_for  # the CSRF token every form and htmx request carries
-
     templates: Jinja2Templates = request.app.state.templates
-    full = {"user": current_user(request), "csrf_token": csrf_token_for(request), **context}
+    full = page_context(request, context)
     return templates.TemplateResponse(request, template, full, status_code=status_code)
+
+
+def render_fragment(request: Request, template: str, context: dict[str, Any]) -> str:
+    """A partial as a string (for live updates pushed over SSE)."""
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.env.get_template(template).render(page_context(request, context))
