@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pycrdt import (
-    Awareness,
     Doc,
     Snapshot,
-    create_awareness_message,
     create_sync_message,
     create_update_message,
     handle_sync_message,
@@ -30,6 +27,7 @@ from pycrdt import (
 from .fanout import Fanout
 from .metrics import Metrics
 from .peer import Peer
+from .presence import Presence
 from .protocol import (
     AwarenessUpdate,
     CloseCode,
@@ -38,8 +36,6 @@ from .protocol import (
     SyncStep1,
     SyncUpdate,
     create_permission_denied_message,
-    encode_awareness,
-    parse_awareness,
     parse_message,
 )
 from .schema import ROOT_TYPES
@@ -102,15 +98,17 @@ class Room:
         self.fanout = fanout
         self.limits = limits
         self.doc: Doc = Doc()
-        self.awareness = Awareness(self.doc)
-        self.awareness.set_local_state(None)  # the server is not a participant
+        self.presence = Presence(
+            self.doc,
+            max_state_bytes=limits.max_awareness_bytes,
+            max_ids_per_peer=limits.max_awareness_ids_per_peer,
+        )
         self.peers: set[Peer] = set()
         self.users = 0  # acquisitions by the room manager (peers and server actions)
         self.last_id = 0
         self._outbox: asyncio.Queue[_Outgoing] = asyncio.Queue()
         self._pending: list[_Pending] = []
         self._pending_bytes = 0
-        self._owners: dict[int, Peer] = {}  # awareness client id -> the peer that set it
         self._relay_task: asyncio.Task[None] | None = None
         self.version = 0  # bumped each time a committed change has been relayed
         self._changed = asyncio.Condition()
@@ -141,18 +139,15 @@ class Room:
     def join(self, peer: Peer) -> None:
         self.peers.add(peer)
         peer.send(create_sync_message(self.doc))
-        if self.awareness.states:
-            peer.send(self._awareness_message(list(self.awareness.states)))
+        everyone = self.presence.message()
+        if everyone is not None:
+            peer.send(everyone)
 
     def leave(self, peer: Peer) -> None:
         self.peers.discard(peer)
-        gone = [cid for cid in peer.awareness_ids if self._owners.get(cid) is peer]
-        for cid in gone:
-            del self._owners[cid]
-        gone = [cid for cid in gone if cid in self.awareness.states]
-        if gone:
-            self.awareness.remove_awareness_states(gone, peer)
-            self._broadcast_now(self._awareness_message(gone), exclude=peer, publish=True)
+        removal = self.presence.remove_peer(peer)
+        if removal is not None:
+            self._broadcast_now(removal, exclude=peer, publish=True)
 
     async def receive(self, peer: Peer, frame: bytes) -> None:
         """Handle one frame from `peer`; raises ProtocolError to close only that peer."""
@@ -169,9 +164,13 @@ class Room:
             if self._outbox.qsize() > self.limits.max_uncommitted:
                 await self.flush()  # back-pressure while storage catches up
         elif isinstance(message, AwarenessUpdate):
-            self._apply_awareness(peer, message.payload, frame)
+            relay = self.presence.apply_from(peer, message.payload, frame)
+            if relay is not None:
+                self._broadcast_now(relay, exclude=peer, publish=True, kind="awareness")
         elif isinstance(message, QueryAwareness):
-            peer.send(self._awareness_message(list(self.awareness.states)))
+            everyone = self.presence.message()
+            if everyone is not None:
+                peer.send(everyone)
 
     def receive_remote(self, kind: str, message: bytes, origin: str) -> None:
         """A message another instance has committed (updates) or seen (awareness)."""
@@ -180,7 +179,7 @@ class Room:
             if kind == "update" and isinstance(parsed, SyncUpdate):
                 self.apply_update(parsed.update, origin)
             elif kind == "awareness" and isinstance(parsed, AwarenessUpdate):
-                self.awareness.apply_awareness_update(parsed.payload, origin)
+                self.presence.apply_remote(parsed.payload, origin)
                 self._broadcast_now(message, exclude=None, publish=False)
         except Exception:
             log.exception("room %s: ignoring a bad message from another instance", self.doc_id)
@@ -340,44 +339,6 @@ class Room:
         if reply is not None:  # sent once everything it contains is committed
             self._outbox.put_nowait(_Outgoing(reply, target=peer))
 
-    # -- awareness ----------------------------------------------------------------
-
-    def _apply_awareness(self, peer: Peer, payload: bytes, frame: bytes) -> None:
-        """Apply a peer's awareness entries; relay only what it may say.
-
-        Stock y-websocket clients echo every awareness change they see, so a frame
-        may carry other clients' entries at their current clock: those are dropped
-        quietly. An entry that would overwrite another connection's state with a
-        newer clock is a forgery and closes the connection.
-        """
-        entries = parse_awareness(payload, max_state_bytes=self.limits.max_awareness_bytes)
-        accepted = []
-        for entry in entries:
-            known = self.awareness.meta.get(entry.client_id, {}).get("clock", -1)
-            owner = self._owners.get(entry.client_id)
-            removal = entry.state_json in (b"", b"null")
-            if owner is not None and owner is not peer:
-                if entry.clock > known and not removal:
-                    raise ProtocolError(CloseCode.POLICY_VIOLATION, "awareness for another client")
-                continue  # an echo, or a stale removal of someone still connected
-            _check_awareness_state(entry.state_json)
-            if owner is None and not removal and entry.clock > known:
-                if len(peer.awareness_ids) >= self.limits.max_awareness_ids_per_peer:
-                    raise ProtocolError(CloseCode.POLICY_VIOLATION, "too many awareness ids")
-                peer.awareness_ids.add(entry.client_id)
-                self._owners[entry.client_id] = peer
-            accepted.append(entry)
-        if not accepted:
-            return
-        if len(accepted) < len(entries):
-            payload = encode_awareness(accepted)
-            frame = create_awareness_message(payload)
-        self.awareness.apply_awareness_update(payload, peer)
-        self._broadcast_now(frame, exclude=peer, publish=True, kind="awareness")
-
-    def _awareness_message(self, client_ids: list[int]) -> bytes:
-        return create_awareness_message(self.awareness.encode_awareness_update(client_ids))
-
     # -- relaying -----------------------------------------------------------------
 
     def _broadcast_now(
@@ -420,14 +381,3 @@ class Room:
                 log.exception("room %s: an update could not be committed", self.doc_id)
             finally:
                 self._outbox.task_done()
-
-
-def _check_awareness_state(state_json: bytes) -> None:
-    if state_json in (b"", b"null"):
-        return
-    try:
-        state: Any = json.loads(state_json)
-    except (ValueError, UnicodeDecodeError):
-        raise ProtocolError(CloseCode.INVALID_PAYLOAD, "awareness state is not JSON") from None
-    if not isinstance(state, dict):
-        raise ProtocolError(CloseCode.INVALID_PAYLOAD, "awareness state must be an object")
