@@ -23,6 +23,9 @@ def _serve(settings: Settings) -> int:
         port=settings.port,
         ws="websockets-sansio",
         ws_max_size=settings.max_message_bytes,
+        # No permessage-deflate: it would compress each message once per peer (undoing
+        # "encode once") and keep a zlib context per connection; Yjs updates are compact.
+        ws_per_message_deflate=False,
         ws_ping_interval=20,
         ws_ping_timeout=20,
         log_level=settings.log_level,

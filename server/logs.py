@@ -60,6 +60,12 @@ class RequestIdMiddleware:
         incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
         rid = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex[:16]
         token = request_id.set(rid)
+        if scope["type"] == "websocket":  # no response headers to add: keep the hot path bare
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                request_id.reset(token)
+            return
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from pycrdt import Doc, merge_updates
+from pycrdt import Doc, get_state, merge_updates
 from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
@@ -45,6 +45,17 @@ def merge_all(updates: Sequence[bytes]) -> bytes:
             for i in range(0, len(level), _MERGE_FAN_IN)
         ]
     return level[0]
+
+
+def normalised(update: bytes) -> bytes:
+    """The document's state encoded afresh: deleted content garbage-collected and runs
+    squashed, which a merged update keeps (it can be twice the size, and slower to load).
+    Pending structs (missing dependencies) are kept by the merge, not by a Doc: a
+    snapshot is only normalised when the Doc holds all of it."""
+    doc = Doc()
+    doc.apply_update(update)
+    fresh = doc.get_update()
+    return fresh if get_state(fresh) == get_state(update) else update
 
 
 def _insert(connection: Connection, model: Any) -> Any:
@@ -163,7 +174,7 @@ def compact_document(engine: Engine, doc_id: str) -> int:
         folded = len(rows) + (int(previous.folded_updates) if previous else 0)
         values = {
             "doc_id": doc_id,
-            "data": merge_all(updates),
+            "data": normalised(merge_all(updates)),
             "last_id": last_id,
             "folded_updates": folded,
             "updated_at": utcnow(),

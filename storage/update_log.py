@@ -5,6 +5,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
+from pycrdt import Doc
 from sqlalchemy import Engine
 from sqlalchemy import exc as sa_exc
 
@@ -12,7 +13,6 @@ from collab.store import StoredDocument
 from storage.log_queries import (
     compact_document,
     insert_batch,
-    merge_all,
     read_document,
     rewrite_document,
 )
@@ -262,7 +262,19 @@ def _load(engine: Engine, doc_id: str) -> tuple[StoredDocument, int]:
     if found.snapshot is not None:
         updates.insert(0, found.snapshot.data)
         last_id = max(last_id, found.snapshot.last_id)
-    return StoredDocument(merge_all(updates), last_id), len(found.rows)
+    return StoredDocument(_combined(updates), last_id), len(found.rows)
+
+
+def _combined(updates: list[bytes]) -> bytes:
+    """One update holding all of `updates`. Applying them to a Doc and encoding it afresh
+    is cheaper than merging encoded updates once the snapshot is large (and the result
+    is garbage-collected and squashed)."""
+    if len(updates) <= 1:
+        return updates[0] if updates else b""
+    doc = Doc()
+    for update in updates:
+        doc.apply_update(update)
+    return doc.get_update()
 
 
 def _check_doc_id(doc_id: str) -> None:
