@@ -23,6 +23,7 @@ class Metrics:
         self.updates_received = Counter(
             "mentorhub_updates_received", "Yjs updates received, by origin", ["origin"], registry=r
         )
+        self._received: dict[str, Any] = {}
         self.updates_relayed = Counter(
             "mentorhub_updates_relayed", "Update messages sent to peers", registry=r
         )
@@ -49,6 +50,14 @@ class Metrics:
         self.catch_ups = Counter(
             "mentorhub_catch_ups", "Rooms brought up to date from the log", registry=r
         )
+
+    def received(self, origin: str) -> Any:
+        """The counter child for an origin ("peer", "server", "remote"), bound once:
+        `labels()` on every update costs more than the increment itself."""
+        child = self._received.get(origin)
+        if child is None:
+            child = self._received[origin] = self.updates_received.labels(origin)
+        return child
 
     def watch_store(self, store: Any) -> None:
         """Expose the update log's own counters (compactions, database retries)."""

@@ -291,9 +291,7 @@ class Room:
         if origin != REMOTE:  # another instance has committed it already
             commit = asyncio.ensure_future(self.store.append(self.doc_id, update))
         if self.metrics is not None:
-            self.metrics.updates_received.labels(
-                "peer" if isinstance(origin, Peer) else origin
-            ).inc()
+            self.metrics.received("peer" if isinstance(origin, Peer) else origin).inc()
         self._outbox.put_nowait(
             _Outgoing(
                 create_update_message(update),
