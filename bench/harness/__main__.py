@@ -120,8 +120,7 @@ async def main(args: argparse.Namespace) -> int:
                     await SCENARIOS[name](ctx)
                 except Exception as error:  # one scenario failing must not lose the others
                     ctx.note(f"scenario {name} failed: {type(error).__name__}: {error}")
-                for server in ctx.servers.values():
-                    await still_serving(ctx, server)
+                await asyncio.gather(*(still_serving(ctx, s) for s in ctx.servers.values()))
                 print(f"  ({name}: {time.monotonic() - began:.0f} s)", flush=True)
             ctx.load.phase = "profiling"
             if profile_arg == "auto":

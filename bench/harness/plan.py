@@ -27,6 +27,7 @@ class Plan:
     # scale: idle connections over rooms
     scale_connections: int = 2000
     scale_rooms: int = 1000
+    scale_fresh_process: bool = True  # restart each server before measuring its memory
     # race: clients opening one brand-new room at the same instant
     race_clients: int = 10
     race_rounds: int = 5
@@ -61,10 +62,11 @@ QUICK = replace(
     open_long_updates=2_000,
     open_times=2,
     seed_connections=4,
-    scale_connections=100,
-    scale_rooms=50,
+    scale_connections=50,
+    scale_rooms=25,
+    scale_fresh_process=False,
     race_rounds=1,
-    race_timeout_s=5.0,
+    race_timeout_s=3.0,
     cluster_readers=10,
     cluster_seconds=1.0,
     pages_concurrency=10,

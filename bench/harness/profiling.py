@@ -16,6 +16,7 @@ from .context import MENTORHUB, Context
 from .servers import Server
 
 PY_SPY = str(Path(sys.executable).parent / "py-spy")
+PROJECT = str(Path(__file__).resolve().parent.parent.parent)  # the repository
 FRAME = re.compile(r"^(?P<func>.*?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 AREAS = [  # first match wins; matched against the frame's file path
     ("mentorHub: collab/", "/collab/"),
@@ -89,10 +90,13 @@ def area(file: str) -> str:
 
 
 def short(func: str, file: str) -> str:
-    for marker in ("site-packages/", "/main/", "/lib/python3"):
+    """`func (file)` with the file relative to site-packages, the project or the stdlib."""
+    for marker in ("site-packages/", f"{PROJECT}/", "/lib/python3"):
         if marker in file:
             file = file.split(marker, 1)[1]
             break
+    if file.startswith(".") and "/" in file:  # "/lib/python3.11/asyncio/..." -> "asyncio/..."
+        file = file.split("/", 1)[1]
     return f"{func} ({file})" if file else func
 
 

@@ -39,6 +39,7 @@ SHARED_ROWS = [
     ("server CPU, % of a core", "fanout", "server_cpu_pct", 0),
     ("client CPU per process, %", "fanout", "client_cpu_pct", 0),
     ("client processes", "fanout", "client_procs", 0),
+    ("writer's client CPU, %", "fanout", "writer_client_cpu_pct", 0),
 ]
 OTHER_ROWS = [
     ("throughput", "updates/s end to end", "throughput", "updates_per_s", 0),

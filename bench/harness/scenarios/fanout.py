@@ -85,6 +85,7 @@ def record(ctx: Context, scenario: str, server: str, figures: dict[str, Any]) ->
         "duplicated",
         "server_cpu_pct",
         "client_cpu_pct",
+        "writer_client_cpu_pct",
         "client_procs",
     ):
         ctx.record(scenario, metric, server, figures[metric])

@@ -14,7 +14,8 @@ SCENARIO = "scale"
 
 async def measure(ctx: Context, server: Server, rooms: list[str], warmup: str) -> dict[str, float]:
     plan = ctx.plan
-    await server.restart()  # a fresh process: nothing left over from other scenarios
+    if plan.scale_fresh_process:
+        await server.restart()  # a fresh process: nothing left over from other scenarios
     # One connection first, so that what a first connection loads is not counted.
     warm = ctx.worker("idle", server, rooms=[warmup], perRoom=1, maxSeconds=120)
     idle = ctx.worker(
@@ -31,13 +32,14 @@ async def measure(ctx: Context, server: Server, rooms: list[str], warmup: str) -
         await warm.expect("ready", 60)
         warm.send("close")
         await warm.result(60)
-        await asyncio.sleep(1.0)
+        settle = 1.0 if plan.scale_fresh_process else 0.3
+        await asyncio.sleep(settle)
         before = server.rss_kb()
         meter = server.meter()
         await idle.start()
         ready = await idle.expect("ready", 900)
         usage = meter.stop()
-        await asyncio.sleep(2.0)  # let the server settle
+        await asyncio.sleep(2 * settle)  # let the server settle
         after = server.rss_kb()
         idle.send("close")
         await idle.result(300)
