@@ -105,7 +105,6 @@ class Room:
         )
         self.peers: set[Peer] = set()
         self.users = 0  # acquisitions by the room manager (peers and server actions)
-        self.last_id = 0
         self._outbox: asyncio.Queue[_Outgoing] = asyncio.Queue()
         self._pending: list[_Pending] = []
         self._pending_bytes = 0
@@ -120,7 +119,6 @@ class Room:
         stored = await self.store.load(self.doc_id)
         if stored.update:
             self.doc.apply_update(stored.update)
-        self.last_id = stored.last_id
         self._relay_task = asyncio.create_task(self._relay_loop(), name=f"room-{self.doc_id}")
 
     async def flush(self) -> None:
@@ -237,7 +235,6 @@ class Room:
         if Snapshot.from_doc(self.doc).encode() == before:
             return False
         missed = self.doc.get_update(state_before)
-        self.last_id = max(self.last_id, stored.last_id)
         self._outbox.put_nowait(
             _Outgoing(
                 create_update_message(missed),
@@ -357,7 +354,7 @@ class Room:
             out = await self._outbox.get()
             try:
                 if out.commit is not None:
-                    self.last_id = max(self.last_id, await out.commit)
+                    await out.commit
                     if self.metrics is not None:
                         elapsed = asyncio.get_running_loop().time() - out.received_at
                         self.metrics.commit_seconds.observe(elapsed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
 
 
 def is_htmx(request: Request) -> bool:
@@ -14,8 +13,3 @@ def is_htmx(request: Request) -> bool:
 def wants_partial(request: Request) -> bool:
     """htmx asks for a fragment unless it is boosting a whole page."""
     return is_htmx(request) and request.headers.get("hx-boosted") != "true"
-
-
-def retarget(response: Response, selector: str) -> Response:
-    response.headers["HX-Retarget"] = selector
-    return response
