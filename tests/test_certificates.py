@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -112,6 +114,7 @@ def test_a_changed_byte_anywhere_fails(credential, key):
         lambda c: c["issuer"].update(id="did:web:elsewhere.example"),
         lambda c: c.pop("credentialStatus"),
         lambda c: c.update(extra="added"),
+        lambda c: c.update(extra=2**64),  # outside JCS's numbers: cannot have been signed
         lambda c: c["proof"].update(created="2026-03-03T00:00:00Z"),
         lambda c: c["proof"].update(proofValue=c["proof"]["proofValue"][:-2]),
         lambda c: c.pop("proof"),
@@ -277,3 +280,13 @@ def test_bad_facts_are_refused(changes):
 def test_whitespace_in_facts_is_collapsed():
     facts = CertificateFacts("abc", "  Ana \n Li ", "A\tgoal", "Bo", criteria=[" one\n two "])
     assert (facts.member_name, facts.goal, facts.criteria) == ("Ana Li", "A goal", ("one two",))
+
+
+def test_the_domain_modules_load_no_web_framework_database_or_server_code():
+    probe = (
+        "import sys, domain.badges, domain.certificates; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'starlette', 'sqlalchemy', 'sqlmodel', 'redis', 'server', 'storage', 'collab'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from domain.certificates.issuer import Issuer, check_certificate_id
-from domain.certificates.keys import SigningKey, utc, verification_method_id
-from domain.certificates.proof import add_proof, timestamp
+from domain.certificates.keys import SigningKey, sign
+from domain.certificates.proof import timestamp, utc
 from domain.certificates.status_list import VC_CONTEXT, status_entry
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -153,9 +153,7 @@ def issue(
     `status_list`); without it the certificate can only be revoked on mentorHub's
     own page, not in the published list.
     """
-    credential = build_credential(facts, issuer, issued_at, status_index)
-    method = verification_method_id(issuer, key.key_id)
-    return add_proof(credential, key.private_key, method, issued_at)
+    return sign(build_credential(facts, issuer, issued_at, status_index), issuer, key, issued_at)
 
 
 @dataclass(frozen=True)
@@ -189,9 +187,11 @@ def read_certificate(credential: Mapping[str, Any]) -> Certificate:
         raise CredentialError("the credential's id is not a certificate URL")
     subject = _get(credential, "credentialSubject")
     names = [
-        item.get("identityHash")
+        item["identityHash"]
         for item in _get(subject, "identifier")
-        if isinstance(item, Mapping) and item.get("identityType") == "name"
+        if isinstance(item, Mapping)
+        and item.get("identityType") == "name"
+        and isinstance(item.get("identityHash"), str)
     ]
     sign_offs = [
         item.get("name", "")

@@ -23,7 +23,7 @@ def multibase_encode(data: bytes) -> str:
     return "z" + base58.b58encode(data).decode("ascii")
 
 
-def multibase_decode(text: str) -> bytes:
+def multibase_decode(text: object) -> bytes:
     """The bytes of a base58btc multibase string; EncodingError for anything else."""
     if not isinstance(text, str) or not text.startswith("z") or len(text) < 2:
         raise EncodingError("not a base58btc multibase value")
@@ -39,7 +39,7 @@ def public_key_multibase(key: Ed25519PublicKey) -> str:
     return multibase_encode(_ED25519_PUB + raw)
 
 
-def public_key_from_multibase(text: str) -> Ed25519PublicKey:
+def public_key_from_multibase(text: object) -> Ed25519PublicKey:
     """The Ed25519 public key of a Multikey; EncodingError for anything else."""
     data = multibase_decode(text)
     if len(data) != 34 or not data.startswith(_ED25519_PUB):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -37,19 +37,13 @@ from domain.certificates.encoding import (
     public_key_multibase,
 )
 from domain.certificates.issuer import Issuer
+from domain.certificates.proof import add_proof, utc
 
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 
 
 class KeySetError(ValueError):
     """A key set document that cannot be read as mentorHub publishes it."""
-
-
-def utc(moment: datetime) -> datetime:
-    """The moment in UTC; a naive datetime is taken to be UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 class PublicKeyRecord(Protocol):
@@ -137,6 +131,13 @@ def rotate(keys: Sequence[SigningKey], now: datetime) -> list[SigningKey]:
 def verification_method_id(issuer: Issuer, key_id: str) -> str:
     """The URL a proof names its key by: `did:web:HOST#key-...`."""
     return f"{issuer.did}#{key_id}"
+
+
+def sign(
+    document: Mapping[str, Any], issuer: Issuer, key: SigningKey, created: datetime
+) -> dict[str, Any]:
+    """A copy of `document` with the issuer's proof made by `key` at `created`."""
+    return add_proof(document, key.private_key, verification_method_id(issuer, key.key_id), created)
 
 
 def key_set_document(issuer: Issuer, keys: Iterable[PublicKeyRecord]) -> dict[str, Any]:

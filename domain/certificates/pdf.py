@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
+from fpdf.fonts import TTFFont
 
 from domain.certificates.credential import Certificate, read_certificate
 
@@ -41,7 +42,8 @@ def _document(paper: PaperSize, certificate: Certificate) -> FPDF:
     facts = certificate.facts
     texts = [facts.member_name, facts.goal, facts.mentor_name, certificate.issuer_name]
     texts += facts.criteria
-    covered = pdf.fonts["dejavu"].cmap.keys() & pdf.fonts["dejavuB"].cmap.keys()
+    regular, bold = (cast(TTFFont, pdf.fonts[name]) for name in ("dejavu", "dejavuB"))
+    covered = regular.cmap.keys() & bold.cmap.keys()
     if any(ord(ch) not in covered for text in texts for ch in text):
         # The CJK font is 4.6 MB: loaded and subset only when a name needs it.
         pdf.add_font("CJKFallback", "", str(FONTS / "WenQuanYiMicroHei.ttf"))
@@ -110,7 +112,7 @@ def _draw(pdf: FPDF, block: _Block, *, dry_run: bool = False) -> float:
     )
     if not dry_run:
         pdf.ln(block.gap)
-    return float(height) + block.gap
+    return cast(float, height) + block.gap
 
 
 def certificate_pdf(credential: Mapping[str, Any], *, paper: PaperSize = "A4") -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import rfc8785
@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from domain.certificates.encoding import EncodingError, multibase_decode, multibase_encode
-from domain.certificates.keys import utc
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
@@ -31,6 +30,13 @@ PROOF_PURPOSE = "assertionMethod"
 
 class ProofError(ValueError):
     """A proof that is missing, of another kind, or malformed; the message says which."""
+
+
+def utc(moment: datetime) -> datetime:
+    """The moment in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def timestamp(moment: datetime) -> str:

@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from domain.certificates.issuer import Issuer
-from domain.certificates.keys import SigningKey, verification_method_id
-from domain.certificates.proof import add_proof, timestamp
+from domain.certificates.keys import SigningKey, sign
+from domain.certificates.proof import timestamp
 
 MIN_ENTRIES = 131_072  # 16 KiB of bits, the specification's minimum
 MAX_ENTRIES = 8 * 16 * 1024 * 1024  # refuse to inflate lists past 16 MiB
@@ -58,7 +58,7 @@ def encode_list(revoked: Iterable[int]) -> str:
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
 
 
-def decode_list(encoded: str) -> bytes:
+def decode_list(encoded: object) -> bytes:
     """The bitstring of an `encodedList`; StatusListError for anything malformed."""
     if not isinstance(encoded, str) or not encoded.startswith("u"):
         raise StatusListError("encodedList is not multibase base64url")
@@ -91,8 +91,7 @@ def status_list_credential(
             "encodedList": encode_list(revoked),
         },
     }
-    method = verification_method_id(issuer, key.key_id)
-    return add_proof(document, key.private_key, method, issued_at)
+    return sign(document, issuer, key, issued_at)
 
 
 @dataclass(frozen=True)
