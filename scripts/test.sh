@@ -12,5 +12,11 @@ if [ -d e2e ] && ls e2e/test_*.py >/dev/null 2>&1; then
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
     fi
 fi
+if ! command -v pdftotext >/dev/null 2>&1; then
+    echo "==> installing Debian's poppler-utils (pdftotext) for the certificate PDF tests"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq poppler-utils >/dev/null
+fi
 echo "==> running the test suite"
 exec .venv/bin/python -m pytest "$@"
