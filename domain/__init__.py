@@ -1,0 +1,5 @@
+"""mentorHub's domain rules: pure functions and plain data, no web, no SQL, no I/O.
+
+Routes in `server/` call these with what `storage/` read. The only file any of them reads
+is data shipped inside this package (the skill vocabulary, the demo personas).
+"""
