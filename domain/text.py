@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(r"(?<![^\W_])\.?[^\W_]+[+#]*|[^\W_]+[+#]*")
 
@@ -49,6 +50,8 @@ class Token:
 
 def fold(word: str) -> str:
     """The comparison key of a word: NFKC-normalised and case-folded."""
+    if word.isascii():  # NFKC leaves ASCII alone, and casefold is lower there
+        return word.lower()
     return unicodedata.normalize("NFKC", word).casefold()
 
 
@@ -86,6 +89,7 @@ def plural_forms(word: str) -> tuple[str, ...]:
     return (word + "s",)
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light stem of a folded word, for ranking: at most three suffixes are removed."""
     for _ in range(3):

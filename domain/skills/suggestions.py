@@ -110,20 +110,19 @@ def _scan(
     guarded: list[tuple[_Found, bool]] = []
     position = 0
     while position < len(tokens):
-        run = 1  # how many tokens from here are joined into one possible term
-        while (
-            run < index.longest
-            and position + run < len(tokens)
-            and joined(text, tokens[position + run - 1], tokens[position + run])
-        ):
-            run += 1
-        for length in range(run, 0, -1):
-            key = tuple(token.key for token in tokens[position : position + length])
-            skill = index.plain.get(key)
-            if skill is not None:
-                found.append(_Found(skill, position, position + length - 1))
-                position += length
+        key: tuple[str, ...] = (tokens[position].key,)
+        longest: tuple[str, int] | None = None  # (skill, length) of the longest term here
+        while key in index.prefixes:
+            if key in index.plain:
+                longest = (index.plain[key], len(key))
+            end = position + len(key)
+            if end >= len(tokens) or not joined(text, tokens[end - 1], tokens[end]):
                 break
+            key = (*key, tokens[end].key)
+        if longest is not None:
+            skill, length = longest
+            found.append(_Found(skill, position, position + length - 1))
+            position += length
         else:
             form = index.guarded.get(tokens[position].text)
             if form is not None and not _glued(text, tokens[position]):

@@ -72,7 +72,7 @@ class TermIndex:
     plain: Mapping[tuple[str, ...], str]
     guarded: Mapping[str, tuple[str, bool]]
     any_case: Mapping[tuple[str, ...], str]
-    longest: int = field(default=1)
+    prefixes: frozenset[tuple[str, ...]] = field(default=frozenset())  # of plain keys
 
 
 def clean_tag(tag: str) -> str:
@@ -194,8 +194,8 @@ class Vocabulary:
                 (name,) = names
                 any_case[key] = name
                 plain[key] = name
-        longest = max((len(key) for key in plain), default=1)
-        return TermIndex(plain=plain, guarded=guarded, any_case=any_case, longest=longest)
+        prefixes = frozenset(key[:length] for key in plain for length in range(1, len(key) + 1))
+        return TermIndex(plain=plain, guarded=guarded, any_case=any_case, prefixes=prefixes)
 
     def _check_terms(self) -> None:
         owner: dict[tuple[str, ...], str] = {}
