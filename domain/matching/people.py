@@ -80,19 +80,27 @@ class Profile:
         return {offered.skill: offered.level for offered in self.offers}
 
 
-@dataclass(frozen=True)
-class Request:
-    """A member's request, written before any mentor is chosen. It finds mentors."""
+@dataclass(frozen=True, kw_only=True)
+class _AskFields:
+    """What requests and offers share; the fields are given by name."""
 
-    member: str
     text: str
     skills: tuple[str, ...] = ()
     formats: frozenset[str] = field(default_factory=frozenset)
     timezone: str = "UTC"
-    hours: float = 1.0  # a week, that the member can give
+    hours: float = 1.0  # a week: what the member can give, or what the offer takes
 
     def __post_init__(self) -> None:
-        _check_ask(self.formats, self.timezone, self.hours)
+        _check_formats(self.formats)
+        _check_timezone(self.timezone)
+        _check_hours("hours", self.hours, allow_zero=False)
+
+
+@dataclass(frozen=True)
+class Request(_AskFields):
+    """A member's request, written before any mentor is chosen. It finds mentors."""
+
+    member: str
 
     @property
     def author(self) -> str:
@@ -100,18 +108,10 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Offer:
+class Offer(_AskFields):
     """A mentor's offer ("a one-hour session on UX vs UI"). It finds members."""
 
     mentor: str
-    text: str
-    skills: tuple[str, ...] = ()
-    formats: frozenset[str] = field(default_factory=frozenset)
-    timezone: str = "UTC"
-    hours: float = 1.0  # a week, that the offer takes
-
-    def __post_init__(self) -> None:
-        _check_ask(self.formats, self.timezone, self.hours)
 
     @property
     def author(self) -> str:
@@ -220,9 +220,3 @@ def _check_hours(name: str, hours: float, allow_zero: bool) -> None:
     if hours < 0 or (hours == 0 and not allow_zero) or hours > MAX_HOURS:
         low = "0" if allow_zero else "more than 0"
         raise InvalidProfile(f"{name} must be {low} and at most {MAX_HOURS:g} a week")
-
-
-def _check_ask(formats: frozenset[str], timezone: str, hours: float) -> None:
-    _check_formats(formats)
-    _check_timezone(timezone)
-    _check_hours("hours", hours, allow_zero=False)

@@ -19,6 +19,8 @@ STATUSES = ("done", "now", "next", "later")  # the order coverage lists them in
 
 
 class GoalLike(Protocol):
+    """A goal: `collab.curriculum.Goal`, a read-model row, or a `GoalRef`."""
+
     @property
     def id(self) -> str: ...
     @property
@@ -27,13 +29,9 @@ class GoalLike(Protocol):
     def skills(self) -> Sequence[str]: ...
 
 
-class ItemLike(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def skills(self) -> Sequence[str]: ...
+class ItemLike(GoalLike, Protocol):
+    """An item (a card): a goal's fields and the column it is in."""
+
     @property
     def status(self) -> str: ...
 

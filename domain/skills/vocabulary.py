@@ -145,10 +145,13 @@ class Vocabulary:
 
     def did_you_mean(self, tag: str, limit: int = 3) -> list[str]:
         """Canonical names of known skills spelled like an unknown tag (`kubernets`)."""
-        spellings = {" ".join(term_key(term)): skill.name for skill in self for term in skill.terms}
         wanted = " ".join(term_key(tag))
-        close = difflib.get_close_matches(wanted, list(spellings), n=limit * 3, cutoff=0.8)
-        return list(dict.fromkeys(spellings[spelling] for spelling in close))[:limit]
+        close = difflib.get_close_matches(wanted, self._spellings, n=limit * 3, cutoff=0.8)
+        return list(dict.fromkeys(self._spellings[spelling] for spelling in close))[:limit]
+
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        return {" ".join(term_key(term)): skill.name for skill in self for term in skill.terms}
 
     def extended(self, extra: Iterable[str | Skill]) -> Vocabulary:
         """This vocabulary plus more skills: free tags (names) or whole Skill records.
