@@ -61,7 +61,8 @@ def test_common_words_do_not_fire_inside_or_as_words() -> None:
     text = (
         "Good goals keep us going. Go ahead and ask. Plan C failed, Vitamin C helped, "
         "and R&D and C-level people agreed. React quickly when asked. In Spring 2024 "
-        "we will compose a letter, rest a little and excel at it. A good node of a graph."
+        "we will compose a letter, rest a little and excel at it. A good node of a graph. "
+        "Her individual performance was a solid focus of the review."
     )
     assert _found(text) == {}
 
@@ -135,3 +136,11 @@ def test_an_empty_or_skill_free_text_suggests_nothing() -> None:
     assert suggest_skills("") == []
     assert suggest_skills("We had a lovely picnic by the river.") == []
     assert load_vocabulary().extended([]) is load_vocabulary()
+
+
+def test_links_and_email_addresses_name_no_skill() -> None:
+    text = (
+        "Links: https://alex.web.app/ux-design and www.example.org/kubernetes, "
+        "mail alex.python@example.org. I do UX research."
+    )
+    assert _found(text) == {"user-research": ["UX research"]}

@@ -14,10 +14,13 @@ start of a sentence or line only with context (or alone on a bullet line, "- Rus
 Context is a word like "programming", "language" or "developer" right beside it, or
 another skill mentioned within three words in the same sentence ("Go, Python and C").
 A guarded form glued to a neighbour by `&` or `-` (`R&D`, `C-level`, `go-to`) never counts.
+Links and e-mail addresses are skipped: `https://web.app/diversity-and-inclusion` names
+no skill.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +34,7 @@ QUALIFIERS = frozenset(
     sdk stack scripting scripts runtime backend backends services""".split()
 )
 _GLUE = "&-"
+_LINK = re.compile(r"\b(?:https?://|www\.)\S+|[^\s@<>()]+@[^\s@<>()]+\.\w+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,11 @@ def suggest_skills(
     """
     vocab = (vocabulary or load_vocabulary()).extended(extra_vocabulary)
     excluded = {vocab.normalise(tag) for tag in exclude if tag.strip(" -_.")}
-    tokens = tokenize(text)
+    links = [link.span() for link in _LINK.finditer(text)]
+    tokens = [
+        token for token in tokenize(text)
+        if not any(start <= token.start < end for start, end in links)
+    ]  # fmt: skip
     found, guarded = _scan(text, tokens, vocab)
     found += _accept_guarded(text, tokens, guarded, found)
     mentions: dict[str, list[Mention]] = {}
