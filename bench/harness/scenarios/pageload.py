@@ -27,6 +27,7 @@ from .common import fmt
 SCENARIO = "pageload"
 DOC_ID = "demo-appollo"  # the demo data's curriculum of Appollo, mentored by Maven
 WHO = "maven@example.org"
+# the flags the browser tests use (e2e/conftest.py): no sandbox, GPU or background traffic
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
