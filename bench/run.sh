@@ -3,10 +3,11 @@
 #
 #   bash bench/run.sh [--quick] [--repeats N] [--only fanout,throughput,...] [--profile ...]
 #
-# Installs what it needs (bench/.venv with pycrdt-websocket, uvicorn[standard], py-spy and
-# mentorHub itself; `npm ci` in bench/), starts every server on loopback on free ports,
-# drives them with the Node load client in bench/client/, prints a Markdown table and
-# writes bench/results/latest.md and latest.json. See bench/README.md.
+# Installs what it needs (bench/.venv with pycrdt-websocket, uvicorn[standard], py-spy,
+# Playwright and mentorHub itself; `npm ci` in bench/), starts every server on loopback on
+# free ports, drives them with the Node load client in bench/client/ (and Debian's Chromium
+# for the page load), prints a Markdown table and writes bench/results/latest.md and
+# latest.json. See bench/README.md.
 set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$BENCH"
@@ -21,9 +22,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 python_stamp="$(stamp ../pyproject.toml run.sh)"
 if [ "${BENCH_REINSTALL:-0}" = 1 ] || [ "$(cat .venv/.bench-stamp 2>/dev/null)" != "$python_stamp" ]; then
-    echo "==> installing pycrdt-websocket, uvicorn[standard], py-spy and mentorHub into bench/.venv"
+    echo "==> installing pycrdt-websocket, uvicorn[standard], py-spy, Playwright and mentorHub into bench/.venv"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade \
-        pycrdt-websocket "uvicorn[standard]" py-spy
+        pycrdt-websocket "uvicorn[standard]" py-spy "playwright==1.65.2"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ..
     echo "$python_stamp" > .venv/.bench-stamp
 fi

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 
 from collab.fanout import LocalFanout
 from collab.metrics import Metrics
@@ -34,6 +34,7 @@ from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
 from .security_headers import SecurityHeadersMiddleware
 from .settings import PROJECT_ROOT, Settings
+from .static_files import StaticAssets
 from .templating import make_templates
 
 log = logging.getLogger("mentorhub.server")
@@ -63,6 +64,8 @@ def create_app(settings: Settings) -> Starlette:
         app.state.commit = git_commit()
         app.state.rooms = rooms
         app.state.templates = make_templates()
+        app.state.static_files = static_files
+        static_files.manifest()  # hash and compress the static files once, before serving
         app.state.oidc = make_oidc_client(settings)
         redact_tokens_in_logs("uvicorn.error", "uvicorn.access")
         app.state.sign_in_limiter = RateLimiter(settings.sign_in_rate_limit)
@@ -82,6 +85,10 @@ def create_app(settings: Settings) -> Starlette:
             await store.aclose()
             engine.dispose()
 
+    # in development a changed file gets a new URL at once; elsewhere hashed once at start
+    static_files = StaticAssets(
+        PROJECT_ROOT / "static", watch=settings.environment == "development"
+    )
     routes = [
         Route("/", pages.home),
         Route("/healthz", healthz),
@@ -98,12 +105,14 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/collab/{doc_id}", collab_socket),
         auth_mount(settings),
         *account_routes(),
-        Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+        Mount("/static", static_files, name="static"),
     ]
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(SecurityHeadersMiddleware),
         Middleware(SessionMiddleware),  # who is signed in: scope["state"]["user"]
         Middleware(CSRFMiddleware),  # after sessions: tokens are bound to the session
+        # text responses gzipped (SSE streams excluded by default, WebSockets untouched)
+        Middleware(GZipMiddleware, compresslevel=6),
     ]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import pass_context
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
@@ -11,12 +12,32 @@ from starlette.templating import Jinja2Templates
 from .auth.csrf import csrf_token_for
 from .settings import PROJECT_ROOT
 
+# Pages are personal and change: kept only by the browser, and checked before each use.
+PAGE_CACHE = {"Cache-Control": "private, no-cache"}
+
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
     templates.env.autoescape = True  # every template, whatever its file name
     templates.env.filters["minutes"] = format_minutes
+    templates.env.globals["static_url"] = static_url
+    templates.env.globals["module_preloads"] = module_preloads
     return templates
+
+
+@pass_context
+def static_url(context: Any, path: str) -> str:
+    """The URL of a file under static/: hashed or versioned, so browsers keep it for good."""
+    request: Request = context["request"]
+    return request.url_for("static", path=request.app.state.static_files.url_path(path)).path
+
+
+@pass_context
+def module_preloads(context: Any, entry: str) -> list[str]:
+    """The URLs of every module a module under static/ imports, for `rel=modulepreload`."""
+    request: Request = context["request"]
+    graph = request.app.state.static_files.module_graph(entry)
+    return [request.url_for("static", path=path).path for path in graph]
 
 
 def format_minutes(value: int | None) -> str:
@@ -47,7 +68,9 @@ def render(
 ) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates
     full = page_context(request, context)
-    return templates.TemplateResponse(request, template, full, status_code=status_code)
+    return templates.TemplateResponse(
+        request, template, full, status_code=status_code, headers=PAGE_CACHE
+    )
 
 
 def render_fragment(request: Request, template: str, context: dict[str, Any]) -> str:

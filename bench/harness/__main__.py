@@ -15,7 +15,7 @@ from pathlib import Path
 from . import report
 from .context import MENTORHUB, NODE, PYCRDT, Context
 from .plan import FULL, QUICK
-from .scenarios import cluster, fanout, opening, pages, race, scale, throughput
+from .scenarios import cluster, fanout, opening, pageload, pages, race, scale, throughput
 from .scenarios.common import still_serving
 from .servers import MentorHub, NodeServer, PycrdtServer, Server
 
@@ -28,6 +28,7 @@ SCENARIOS = {
     "race": race.run,
     "cluster": cluster.run,
     "pages": pages.run,
+    "pageload": pageload.run,
 }
 
 

@@ -42,6 +42,8 @@ class Plan:
     pages_short_log: int = 1_000
     pages_long_log: int = 20_000
     pages_items: int = 40
+    # pageload: the editor in Chromium, cold and warm, per network profile
+    pageload_runs: int = 5
     # client split: a load-client process above this share of a core is split in two
     client_cpu_limit_pct: float = 80.0
 
@@ -74,4 +76,5 @@ QUICK = replace(
     pages_short_log=100,
     pages_long_log=1_000,
     pages_items=20,
+    pageload_runs=1,
 )

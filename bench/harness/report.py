@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from .context import MENTORHUB, NODE, PYCRDT, Context
+from .scenarios.pageload import PROFILES as PAGELOAD_PROFILES
 from .stats import median
 from .targets import Target, targets
 
@@ -190,6 +191,23 @@ def versions() -> dict[str, str]:
     return found
 
 
+def pageload_rows(m: dict[str, Any]) -> list[tuple[str, Any, int]]:
+    """The editor's page load in Chromium: time to "Connected", bytes and requests."""
+    rows = []
+    for profile in PAGELOAD_PROFILES:
+        for phase in ("cold", "warm"):
+            for metric, unit, digits in (
+                ("ms", "ms to Connected", 0),
+                ("kb", "kB transferred", 1),
+                ("requests", "HTTP requests", 0),
+                ("static_requests", "static files fetched (not from cache)", 0),
+                ("static_kb", "kB of static files", 1),
+            ):
+                value = get(m, f"pageload-{profile}", f"{phase}_{metric}")
+                rows.append((f"editor page load, {profile}, {phase}: {unit}", value, digits))
+    return rows
+
+
 def markdown(ctx: Context, m: dict[str, Any], elapsed: float, quick: bool) -> str:
     plan = ctx.plan
     info = machine()
@@ -274,6 +292,7 @@ def markdown(ctx: Context, m: dict[str, Any], elapsed: float, quick: bool) -> st
                         digits,
                     )
                 )
+    own += pageload_rows(m)
     own = [entry for entry in own if entry[1] is not None]
     if own:
         lines += ["", "| mentorHub only | value |", "|---|--:|"]

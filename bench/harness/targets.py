@@ -102,6 +102,13 @@ def targets(fanout_max: str) -> list[Target]:
             against_metric=("pages-list", "cpu_ms_per_request@short"),
             profile="pages",
         ),
+        Target(
+            "editor page load, warm: static files fetched again",
+            "pageload-loopback",
+            "warm_static_requests",
+            0.0,
+        ),
+        Target("editor page load, cold: kB transferred", "pageload-loopback", "cold_kb", 100.0),
     ]
 
 
