@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from sqlmodel import col
 
-from domain.learning_events import ReadModelChange
+from domain.learning_events import ReadModelChange, Transition
 from domain.read_rows import GoalRow, ItemRow
 from storage.accounts import CurriculumMember, User
 from storage.database import write_transaction
@@ -302,4 +302,20 @@ def all_curricula(engine: Engine) -> list[str]:
                 .distinct()
                 .order_by(col(CurriculumMember.doc_id))
             ).scalars()
+        )
+
+
+def insert_history(
+    engine: Engine, doc_id: str, history: Sequence[tuple[datetime, Transition, int | None]]
+) -> None:
+    """Learning events that happened before mentorHub saw them (the demo's past months):
+    (when, what, caused by whom). The next sync or rebuild leaves them as they are."""
+    with write_transaction(engine) as connection:
+        member = _member_of(connection, doc_id)
+        connection.execute(
+            sa.insert(LearningEvent),
+            [
+                {**asdict(t), "doc_id": doc_id, "at": at, "member_user_id": member, "caused_by": by}
+                for at, t, by in history
+            ],
         )
