@@ -149,60 +149,47 @@ async def test_concurrent_moves_of_one_card_by_two_people_record_a_consistent_hi
 ):
     doc_id, token = curriculum
     with database_of(server) as engine:
-        async with (
-            peer(server.ws_url, doc_id, token=token) as member,
-            peer(server.ws_url, doc_id, token=server.token(MENTOR)) as mentor,
-        ):
-            await seeded(member, doc_id, engine)
-            await eventually(lambda: "tf" in mentor.doc.get("items", type=Map))
-            await concurrent_moves(member.doc, mentor.doc, "tf")
-            events = await settled(engine, doc_id, member.doc, mentor.doc, "tf")
-            assert chain_breaks(events, member.doc) == []
+        mentor_at = (server, server.token(MENTOR))
+        events = await moved_by_two(engine, doc_id, (server, token), mentor_at)
+        people = {None, user_id(engine, MEMBER), user_id(engine, MENTOR)}
+    assert {e.caused_by for e in events} <= people
 
 
-async def concurrent_moves(a, b, item_id: str, rounds: int = 6) -> None:
-    """Both people move the same card at the same moment, several times over."""
-    columns = ("later", "next", "now", "done")
-    for i in range(rounds):
-        cur.move_item(a, item_id, columns[i % 4])
-        cur.move_item(b, item_id, columns[(i + 2) % 4])
-        await asyncio.sleep(0.3 if i % 2 else 0.05)  # some moves share a sync, some do not
+async def moved_by_two(engine, doc_id: str, member_at, mentor_at, rounds: int = 6):
+    """A member and a mentor, each on a (server, token), move the same card at the same
+    moments, several times over; once they agree, the card's history must be a chain
+    that ends where the document has the card. Returns the events."""
+    async with (
+        peer(member_at[0].ws_url, doc_id, token=member_at[1]) as member,
+        peer(mentor_at[0].ws_url, doc_id, token=mentor_at[1]) as mentor,
+    ):
+        await seeded(member, doc_id, engine)
+        await eventually(lambda: "tf" in mentor.doc.get("items", type=Map))
+        columns = ("later", "next", "now", "done")
+        for i in range(rounds):
+            cur.move_item(member.doc, "tf", columns[i % 4])
+            cur.move_item(mentor.doc, "tf", columns[(i + 2) % 4])
+            await asyncio.sleep(0.3 if i % 2 else 0.05)  # some moves share a sync, some do not
+        a, b = member.doc, mentor.doc
+        await eventually(lambda: cur.read_curriculum(a) == cur.read_curriculum(b), what="agree")
+        final = next(i.status for i in cur.read_curriculum(a).items if i.id == "tf")
+        cur.move_item(a, "sre", "next")  # a later event: everything before it is recorded
 
+        def settled(events) -> bool:
+            moves = [e for e in of(events, "tf") if e.kind != "started"]
+            return bool(of(events, "sre", "moved")) and bool(moves) and moves[-1].to_status == final
 
-async def settled(engine, doc_id: str, a, b, item_id: str):
-    """Once both replicas agree, the events once the last one matches the document."""
-
-    def status(doc) -> str:
-        return next(i.status for i in cur.read_curriculum(doc).items if i.id == item_id)
-
-    await eventually(lambda: cur.read_curriculum(a) == cur.read_curriculum(b), what="convergence")
-    final = status(a)
-    cur.move_item(a, "sre", "next")  # a later event: everything before it is recorded
-    return await events_when(
-        engine,
-        doc_id,
-        lambda events: (
-            bool(of(events, "sre", "moved"))
-            and [e for e in events if e.item_id == item_id and e.kind != "started"][-1].to_status
-            == final
-        ),
-        what="the history to settle",
-    )
+        events = await events_when(engine, doc_id, settled, what="the history to settle")
+        assert chain_breaks(events, a) == []
+    return events
 
 
 async def test_two_instances_record_each_transition_once(two_instances):  # noqa: F811
     a_server, b_server = two_instances
     doc_id, token = a_server.new_curriculum(MEMBER, mentors=(MENTOR,))
     with database_of(a_server) as engine:
-        async with (
-            peer(a_server.ws_url, doc_id, token=token) as member,
-            peer(b_server.ws_url, doc_id, token=a_server.token(MENTOR)) as mentor,
-        ):
-            await seeded(member, doc_id, engine)
-            await eventually(lambda: "tf" in mentor.doc.get("items", type=Map))
-            await concurrent_moves(member.doc, mentor.doc, "tf", rounds=8)
-            events = await settled(engine, doc_id, member.doc, mentor.doc, "tf")
-            assert chain_breaks(events, member.doc) == []
-            recorded = [(e.item_id, e.kind, e.from_status, e.to_status, e.at) for e in events]
-            assert len(recorded) == len(set(recorded))  # no transition recorded twice
-            assert len(of(events, "k8s")) == 1  # started once, though both instances hold it
+        mentor_at = (b_server, a_server.token(MENTOR))
+        events = await moved_by_two(engine, doc_id, (a_server, token), mentor_at, rounds=8)
+    recorded = [(e.item_id, e.kind, e.from_status, e.to_status, e.at) for e in events]
+    assert len(recorded) == len(set(recorded))  # no transition recorded twice
+    assert len(of(events, "k8s")) == 1  # started once, though both instances hold it
