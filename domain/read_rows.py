@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from collab import curriculum as cur
 
 STATUSES = ("done", "now", "next", "later")  # the board's columns, in display order
+RESUME_LIMIT = cur.MAX_TEXT  # characters of the resume kept (what the server lets one write)
 
 
 def clean(text: str) -> str:
@@ -140,7 +141,7 @@ def summary_row(
         minutes[item.status] += item.estimate_minutes or 0
     return SummaryRow(
         title=clean(curriculum.title),
-        resume=clean(curriculum.resume),
+        resume=clean(curriculum.resume[:RESUME_LIMIT]),
         items_done=count["done"],
         items_now=count["now"],
         items_next=count["next"],

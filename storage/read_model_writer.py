@@ -46,6 +46,7 @@ class Previous:
 
 
 Derive = Callable[[StoredState, Previous], ReadModelChange]
+ATTEMPTS = 5  # syncs of one curriculum racing each other (several instances)
 
 
 @dataclass(frozen=True)
@@ -68,47 +69,73 @@ def sync_document(
     by `actor` (a user id, or None when unknown); without, every row is rewritten from
     the document and no event is recorded (a rebuild). None if the document is gone.
     """
-    with write_transaction(engine) as connection:
-        if connection.scalar(sa.select(col(Document.id)).where(col(Document.id) == doc_id)) is None:
-            return None
-        summary = _locked_summary(connection, doc_id)
-        fresh = not record_events or summary.synced_at is None
-        state = _stored_state(connection, doc_id, summary.synced_log_id)
-        previous = Previous(
-            items=None if fresh else _item_rows(connection, doc_id),
-            goals={} if fresh else _goal_rows(connection, doc_id),
-        )
+    for _ in range(ATTEMPTS):
+        # Read and compare without the write lock (on SQLite it would stop the update
+        # log's commits meanwhile), then write only if no other sync went in between.
+        with engine.connect() as connection:
+            if (
+                connection.scalar(sa.select(col(Document.id)).where(col(Document.id) == doc_id))
+                is None
+            ):
+                return None
+            seen = _summary(connection, doc_id)
+            fresh = not record_events or seen is None or seen.synced_at is None
+            state = _stored_state(connection, doc_id, seen.synced_log_id if seen else 0)
+            previous = Previous(
+                items=None if fresh else _item_rows(connection, doc_id),
+                goals={} if fresh else _goal_rows(connection, doc_id),
+            )
         change = derive(state, previous)
-        now = utcnow()
-        at = state.committed_at or now
-        if fresh:
-            for table in (CurriculumItem, CurriculumGoal):
-                connection.execute(sa.delete(table).where(col(table.doc_id) == doc_id))
-        _write_rows(connection, doc_id, change)
-        member = _member_of(connection, doc_id)
-        events = _record(connection, doc_id, change, at, member, actor) if record_events else 0
-        values: dict[str, Any] = {
-            **asdict(change.summary),
-            "member_user_id": member,
-            "synced_at": now,
-            "synced_log_id": max(summary.synced_log_id, state.log_id),
-        }
-        if not fresh:
-            values["last_activity_at"] = at
-        elif summary.last_activity_at is None:
-            values["last_activity_at"] = _newest_commit(connection, doc_id)
-        if events or fresh:
-            values["last_progress_at"] = _last_progress(connection, doc_id)
-        connection.execute(
-            sa.update(CurriculumSummary)
-            .where(col(CurriculumSummary.doc_id) == doc_id)
-            .values(values)
-        )
-        changed = bool(
-            change.item_upserts or change.item_deletes or change.goal_upserts
-            or change.goal_deletes or _summary_differs(summary, change)
-        )  # fmt: skip
-        return Synced(changed=changed or fresh, events=events)
+        with write_transaction(engine) as connection:
+            summary = _locked_summary(connection, doc_id)
+            if _version(summary) != _version(seen):
+                continue  # another sync of this curriculum went first: compare again
+            return _write(connection, doc_id, summary, state, change, fresh, actor, record_events)
+    raise RuntimeError(f"the read model of {doc_id} kept changing under its sync")
+
+
+def _version(summary: Any) -> tuple[datetime | None, int]:
+    return (summary.synced_at, summary.synced_log_id) if summary is not None else (None, 0)
+
+
+def _summary(connection: Connection, doc_id: str) -> Any:
+    return connection.execute(
+        sa.select(CurriculumSummary.__table__).where(col(CurriculumSummary.doc_id) == doc_id)
+    ).first()
+
+
+def _write(
+    connection: Connection, doc_id: str, summary: Any, state: StoredState,
+    change: ReadModelChange, fresh: bool, actor: int | None, record_events: bool,
+) -> Synced:  # fmt: skip
+    now = utcnow()
+    at = state.committed_at or now
+    if fresh:
+        for table in (CurriculumItem, CurriculumGoal):
+            connection.execute(sa.delete(table).where(col(table.doc_id) == doc_id))
+    _write_rows(connection, doc_id, change)
+    member = _member_of(connection, doc_id)
+    events = _record(connection, doc_id, change, at, member, actor) if record_events else 0
+    values: dict[str, Any] = {
+        **{k: v for k, v in asdict(change.summary).items() if getattr(summary, k) != v},
+        "member_user_id": member,
+        "synced_at": now,
+        "synced_log_id": max(summary.synced_log_id, state.log_id),
+    }
+    if not fresh:
+        values["last_activity_at"] = at
+    elif summary.last_activity_at is None:
+        values["last_activity_at"] = _newest_commit(connection, doc_id)
+    if events or fresh:
+        values["last_progress_at"] = _last_progress(connection, doc_id)
+    connection.execute(
+        sa.update(CurriculumSummary).where(col(CurriculumSummary.doc_id) == doc_id).values(values)
+    )
+    changed = bool(
+        change.item_upserts or change.item_deletes or change.goal_upserts
+        or change.goal_deletes or _summary_differs(summary, change)
+    )  # fmt: skip
+    return Synced(changed=changed or fresh, events=events)
 
 
 def _locked_summary(connection: Connection, doc_id: str) -> Any:
