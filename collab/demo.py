@@ -8,6 +8,7 @@ prepares with Miles.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from pycrdt import Doc
@@ -20,7 +21,7 @@ GoalRow = tuple[str, str, tuple[str, ...], bool]  # (id, title, skills, done)
 
 
 class Fill(Protocol):
-    def __call__(self, doc: Doc, origin: Any = None) -> None: ...
+    def __call__(self, doc: Doc, origin: Any = None, shift: timedelta = ...) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class DemoCurriculum:
     member_email: str
     mentor_name: str
     mentor_email: str
-    fill: Fill  # fills an empty document in one transaction
+    fill: Fill  # fills an empty document in one transaction, every time moved by `shift`
 
 
 APPOLLO_TITLE = "Appollo's path to Site Reliability Engineer"
@@ -154,13 +155,26 @@ solution: base case first, then how each call gets closer to it.
 """
 
 
+def shifted(when: str | None, shift: timedelta) -> str | None:
+    """A demo time moved by `shift` (the seed brings the stories up to the present)."""
+    if when is None:
+        return None
+    moved = datetime.fromisoformat(when) + shift
+    return moved.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+LATEST = "2025-03-14T07:45:00Z"  # the newest time in the demo curricula
+
+
 def _fill(
     doc: Doc, origin: Any, meta: dict[str, Any], rows: list[Row], assigned_by: str,
-    notes: dict[str, str], goals: list[GoalRow], resume: str,
+    notes: dict[str, str], goals: list[GoalRow], resume: str, shift: timedelta,
 ) -> None:  # fmt: skip
+    meta = {**meta, "created_at": shifted(meta["created_at"], shift)}
     with doc.transaction(origin=origin):  # one update for the whole curriculum
         set_meta(doc, origin=origin, **meta)
         for item_id, status, title, url, kind, skills, minutes, started, completed in rows:
+            started, completed = shifted(started, shift), shifted(completed, shift)
             add_item(
                 doc, item_id=item_id, status=status, title=title, url=url, kind=kind,
                 skills=skills, estimate_minutes=minutes, assigned_by=assigned_by,
@@ -173,7 +187,7 @@ def _fill(
         set_resume(doc, resume, origin=origin)
 
 
-def demo_curriculum(doc: Doc, origin: Any = None) -> None:
+def demo_curriculum(doc: Doc, origin: Any = None, shift: timedelta = timedelta(0)) -> None:
     """Appollo the Apprentice's curriculum towards a Site Reliability Engineer job."""
     meta = {"title": APPOLLO_TITLE, "member": "appollo@example.org",
             "mentors": ["maven@example.org"], "created_at": "2025-01-06T09:00:00Z"}  # fmt: skip
@@ -185,10 +199,10 @@ def demo_curriculum(doc: Doc, origin: Any = None) -> None:
          ("prometheus", "grafana", "slo"), False),
     ]  # fmt: skip
     _fill(doc, origin, meta, APPOLLO_ITEMS, "maven@example.org", APPOLLO_NOTES, goals,
-          APPOLLO_RESUME)  # fmt: skip
+          APPOLLO_RESUME, shift)  # fmt: skip
 
 
-def charlie_curriculum(doc: Doc, origin: Any = None) -> None:
+def charlie_curriculum(doc: Doc, origin: Any = None, shift: timedelta = timedelta(0)) -> None:
     """Charlie's interview preparation on recursion, mentored by Miles."""
     meta = {"title": CHARLIE_TITLE, "member": "charlie@example.org",
             "mentors": ["miles@example.org"], "created_at": "2025-02-03T09:00:00Z"}  # fmt: skip
@@ -198,7 +212,8 @@ def charlie_curriculum(doc: Doc, origin: Any = None) -> None:
          ("recursion", "interviews"), False),
     ]  # fmt: skip
     notes = {"composing-programs": "Miles: write the base case first, every time."}
-    _fill(doc, origin, meta, CHARLIE_ITEMS, "miles@example.org", notes, goals, CHARLIE_RESUME)
+    _fill(doc, origin, meta, CHARLIE_ITEMS, "miles@example.org", notes, goals, CHARLIE_RESUME,
+          shift)  # fmt: skip
 
 
 DEMO_CURRICULA: list[DemoCurriculum] = [

@@ -63,6 +63,22 @@ class Metrics:
         """Expose the update log's own counters (compactions, database retries)."""
         self.registry.register(_StoreCollector(lambda: store))
 
+    def watch_rooms(self, rooms: Any) -> None:
+        """Expose how many times a document was loaded from storage into a room."""
+        self.registry.register(_RoomLoadCollector(rooms))
+
+
+class _RoomLoadCollector(Collector):
+    def __init__(self, rooms: Any) -> None:
+        self._rooms = rooms
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        yield CounterMetricFamily(
+            "mentorhub_room_loads",
+            "Documents loaded from storage into a room",
+            value=getattr(self._rooms, "loads", 0),
+        )
+
 
 class _StoreCollector(Collector):
     def __init__(self, get_store: Callable[[], Any]) -> None:

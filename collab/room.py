@@ -74,6 +74,7 @@ class _Outgoing:
     exclude: Origin | None = None  # ... or to everyone but this origin
     publish: bool = False  # and to other instances
     received_at: float = 0.0  # loop time the update arrived (for latency metrics)
+    actor: int | None = None  # the user whose edit it is (None: the server, unknown, remote)
 
 
 @dataclass
@@ -112,6 +113,8 @@ class Room:
         self.version = 0  # bumped each time a committed change has been relayed
         self._changed = asyncio.Condition()
         self.on_change: Callable[[str], None] | None = None  # told the doc id after each change
+        # told (doc id, actor, committed here) after each change is relayed; must not block
+        self.on_relayed: Callable[[str, int | None, bool], None] | None = None
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -203,12 +206,12 @@ class Room:
         self._integrate(update, origin, deletes_only=not new_structs)
         self._retry_pending()
 
-    async def edit(self, change: Callable[[Doc], T]) -> T:
+    async def edit(self, change: Callable[[Doc], T], actor: int | None = None) -> T:
         """Run a server-side edit (an htmx action) as a transaction on the room's document.
 
         `change` must make its own transaction(s) with origin SERVER; the update it
         produces takes the same way out as a peer's: commit, then relay. Returns once
-        the change is durable.
+        the change is durable. `actor` is the user id of whoever asked for it.
         """
         produced: list[bytes] = []
         subscription = self.doc.observe(lambda event: produced.append(event.update))
@@ -217,7 +220,7 @@ class Room:
         finally:
             self.doc.unobserve(subscription)
         for update in produced:
-            self._integrate(update, SERVER, applied=True)
+            self._integrate(update, SERVER, applied=True, actor=actor)
         await self.flush()
         return result
 
@@ -263,7 +266,12 @@ class Room:
             self.on_change(self.doc_id)
 
     def _integrate(
-        self, update: bytes, origin: Origin, applied: bool = False, deletes_only: bool = False
+        self,
+        update: bytes,
+        origin: Origin,
+        applied: bool = False,
+        deletes_only: bool = False,
+        actor: int | None = None,
     ) -> None:
         if not applied:
             changes: list[bytes] = []
@@ -296,6 +304,7 @@ class Room:
                 exclude=origin,
                 publish=commit is not None,
                 received_at=asyncio.get_running_loop().time(),
+                actor=origin.user_id if isinstance(origin, Peer) else actor,
             )
         )
 
@@ -370,6 +379,8 @@ class Room:
                         self.metrics.updates_relayed.inc(sent)
                         self.metrics.bytes_out.inc(sent * len(out.data))
                     await self._notify_changed()
+                    if self.on_relayed is not None:
+                        self.on_relayed(self.doc_id, out.actor, out.publish)
             except asyncio.CancelledError:
                 raise
             except Exception:

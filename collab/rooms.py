@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 from .fanout import Fanout
 from .metrics import Metrics
@@ -31,6 +31,7 @@ class RoomManager:
         self._loads: dict[str, asyncio.Future[None]] = {}
         self.loads = 0  # rooms loaded from storage since start
         self._feeds: set[asyncio.Queue[str]] = set()
+        self.on_relayed: Callable[[str, int | None, bool], None] | None = None  # see Room
 
     @property
     def rooms(self) -> dict[str, Room]:
@@ -42,6 +43,7 @@ class RoomManager:
         if room is None:
             room = Room(doc_id, self.store, self.fanout, self.limits, self.metrics)
             room.on_change = self._tell_feeds
+            room.on_relayed = self.on_relayed
             self._rooms[doc_id] = room
             self._count_rooms()
             self._loads[doc_id] = asyncio.ensure_future(self._load(room))

@@ -25,6 +25,7 @@ from storage.update_log import UpdateLog
 
 from .auth.tokens import create_token
 from .forget import forget_user
+from .read_model_sync import refresh
 from .settings import Settings
 
 
@@ -125,6 +126,7 @@ def _curricula_create(engine: Engine, args: argparse.Namespace) -> None:
     assert member.id is not None
     mentor_ids = [m.id for m in mentors if m.id is not None]
     create_curriculum(engine, doc_id, title, update, member.id, mentor_ids)
+    refresh(engine, doc_id)  # listed with its counts from the start
     print(doc_id)
 
 

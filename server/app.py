@@ -32,6 +32,7 @@ from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
+from .read_model_sync import start_read_model
 from .security_headers import SecurityHeadersMiddleware
 from .settings import PROJECT_ROOT, Settings
 from .static_files import StaticAssets
@@ -69,6 +70,9 @@ def create_app(settings: Settings) -> Starlette:
         app.state.oidc = make_oidc_client(settings)
         redact_tokens_in_logs("uvicorn.error", "uvicorn.access")
         app.state.sign_in_limiter = RateLimiter(settings.sign_in_rate_limit)
+        app.state.read_model = await start_read_model(
+            engine, rooms, metrics, settings, app.state.redis
+        )
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -80,6 +84,7 @@ def create_app(settings: Settings) -> Starlette:
             for task in background:
                 task.cancel()
             await rooms.close()
+            await app.state.read_model.aclose()
             if isinstance(fanout, RedisFanout):
                 await fanout.aclose()
             await store.aclose()

@@ -11,6 +11,7 @@ import uvicorn
 from .admin import add_commands as add_admin_commands
 from .admin import run as run_admin
 from .logs import configure_logging
+from .read_model_cli import add_commands as add_read_model_commands
 from .settings import Settings, SettingsError, load_settings
 
 
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(staff) with two demo curricula. Existing ones are left as they are.",
     )
     add_admin_commands(commands)
+    add_read_model_commands(commands)
     return parser
 
 

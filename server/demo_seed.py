@@ -6,6 +6,7 @@ Idempotent: people and curricula that exist already are left as they are.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from pycrdt import Doc
 from sqlalchemy.engine import Engine
@@ -15,6 +16,8 @@ from collab.demo import DEMO_CURRICULA
 from storage.account_queries import add_user, get_user_by_email
 from storage.curriculum_queries import create_curriculum
 from storage.models import Document
+
+from .demo_history import demo_shift, seed_history
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ def _exists(engine: Engine, doc_id: str) -> bool:
 def seed_demo(engine: Engine) -> list[str]:
     """Create the demo people and curricula; return what was created, for the console."""
     created: list[str] = []
+    shift = demo_shift(datetime.now(UTC))  # the stories end a few days before today
     _person(engine, STAFF)
     for demo in DEMO_CURRICULA:
         member = _person(engine, DemoPerson(demo.member_email, demo.member_name, "member"))
@@ -50,7 +54,8 @@ def seed_demo(engine: Engine) -> list[str]:
         if _exists(engine, demo.doc_id):
             continue
         doc = Doc()
-        demo.fill(doc)
+        demo.fill(doc, shift=shift)
         create_curriculum(engine, demo.doc_id, demo.title, doc.get_update(), member, [mentor])
+        seed_history(engine, demo.doc_id, doc, member, mentor)
         created.append(f"{demo.title} (/curricula/{demo.doc_id})")
     return created

@@ -31,6 +31,8 @@ from storage.accounts import User
 from storage.curriculum_queries import curricula_rows, delete_document, set_title
 from storage.update_log import UpdateLog
 
+from .read_model_sync import refresh
+
 log = logging.getLogger("mentorhub.forget")
 
 
@@ -81,6 +83,7 @@ async def _scrub_document(
             doc.apply_update(stored.update)
         scrub(doc, needles, FORMER_MEMBER)
         await store.rewrite(doc_id, doc.get_update())
+        await asyncio.to_thread(refresh, engine, doc_id)  # the read model holds no mention
         return
     async with rooms.using(doc_id) as room:
         # The edit is made on a copy, then enters the room as a server update: committed,
@@ -97,6 +100,7 @@ async def _scrub_document(
             room.apply_update(update, SERVER)
         await room.flush()
         await store.rewrite(doc_id, room.doc.get_update())
+    await asyncio.to_thread(refresh, engine, doc_id)  # the read model holds no mention
 
 
 async def _empty_room(rooms: RoomManager, doc_id: str) -> None:

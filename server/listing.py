@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from collab import curriculum as cur
+from storage.read_model_queries import overviews
 
 from .access import Access, list_curricula_for
 
@@ -22,21 +22,21 @@ class CurriculumListing:
 
 
 async def curricula_for(state: Any, user: Any) -> list[CurriculumListing]:
-    """Who is on each curriculum comes from the SQL read model; titles and counts from
-    the live document (the room), so the list never lags behind the editor."""
+    """Who is on each curriculum, titles and counts, all from SQL (the read model): the
+    list loads no document, so its cost does not grow with the documents' history."""
+    summaries = await asyncio.to_thread(list_curricula_for, state.engine, user)
+    found = await asyncio.to_thread(overviews, state.engine, [s.doc_id for s in summaries])
     listings = []
-    for summary in await asyncio.to_thread(list_curricula_for, state.engine, user):
-        async with state.rooms.using(summary.doc_id) as room:
-            curriculum = cur.read_curriculum(room.doc)
-        counts = {status: len(items) for status, items in cur.columns(curriculum).items()}
+    for summary in summaries:
+        overview = found.get(summary.doc_id)  # None until its first sync: no counts yet
         listings.append(
             CurriculumListing(
                 doc_id=summary.doc_id,
-                title=curriculum.title or summary.title,
+                title=(overview.summary.title if overview else "") or summary.title,
                 member_name=summary.member_name,
                 mentor_names=summary.mentor_names,
                 read_only=summary.access < Access.EDIT,
-                counts=counts,
+                counts=overview.summary.counts if overview else {},
             )
         )
-    return listings
+    return sorted(listings, key=lambda listing: (listing.title.casefold(), listing.doc_id))

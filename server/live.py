@@ -58,7 +58,8 @@ async def timeline_stream(request: Request) -> Response:
 
 
 async def curricula_stream(request: Request) -> Response:
-    """The curricula list again whenever one of the listed documents changes."""
+    """The curricula list again whenever the read model of a listed curriculum changes
+    (on any instance): like the page, it loads no document."""
     state = request.app.state
     user = current_user(request)
 
@@ -69,7 +70,7 @@ async def curricula_stream(request: Request) -> Response:
 
     async def events() -> AsyncIterator[bytes]:
         watched, _ = await render()
-        with state.rooms.change_feed() as feed:
+        with state.read_model.change_feed() as feed:
             while True:
                 try:
                     doc_id = await asyncio.wait_for(feed.get(), KEEPALIVE_SECONDS)

@@ -88,10 +88,11 @@ async def timeline_view(request: Request) -> Response:
 
 async def _edit_and_show(request: Request, doc_id: str, change: Any) -> Response:
     """Apply `change(doc)` through the room; answer with the updated timeline."""
+    user = current_user(request)
     async with request.app.state.rooms.using(doc_id) as room:
         room: Room
         try:
-            await room.edit(change)
+            await room.edit(change, actor=user.id if user is not None else None)
         except cur.CurriculumError as error:
             curriculum = cur.read_curriculum(room.doc)
             context = {"doc_id": doc_id, "can_edit": True, "error": str(error)}
@@ -157,7 +158,9 @@ async def open_item(request: Request) -> Response:
         if item is None:
             raise HTTPException(404, NOT_FOUND)
         if user is not None and user.email == curriculum.member and item.started_at is None:
-            await room.edit(lambda doc: cur.mark_started(doc, item_id, origin=SERVER))
+            await room.edit(
+                lambda doc: cur.mark_started(doc, item_id, origin=SERVER), actor=user.id
+            )
     return RedirectResponse(item.url or f"/curricula/{doc_id}", status_code=303)
 
 

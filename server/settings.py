@@ -36,6 +36,7 @@ class Settings:
     log_level: str = "info"
     log_format: str = "text"
     catch_up_seconds: float = 30.0
+    read_model_delay_seconds: float = 0.5
     oidc_issuer: str | None = None
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
@@ -163,6 +164,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     scopes = " ".join(env.get("OIDC_SCOPES", defaults.oidc_scopes).split())
     session_max_age = _int(env, "SESSION_MAX_AGE_SECONDS", defaults.session_max_age_seconds)
     sign_in_limit = _int(env, "SIGN_IN_RATE_LIMIT_PER_MINUTE", defaults.sign_in_rate_limit)
+    read_model_delay = _float(env, "READ_MODEL_DELAY_SECONDS", defaults.read_model_delay_seconds)
     origins = tuple(
         o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()
     )
@@ -184,6 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=env.get("LOG_LEVEL", defaults.log_level).lower(),
         log_format=_log_format(env, environment),
         catch_up_seconds=_float(env, "CATCH_UP_SECONDS", defaults.catch_up_seconds),
+        read_model_delay_seconds=read_model_delay,
         oidc_issuer=_oidc_issuer(env, environment),
         oidc_client_id=env.get("OIDC_CLIENT_ID", "").strip(),
         oidc_client_secret=env.get("OIDC_CLIENT_SECRET", ""),

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from pycrdt import Map, Text
 
-from tests.web import WEB_ENV, csrf_in, signed_in
+from tests.web import WEB_ENV, csrf_in, signed_in, until
 from tests.yclient import connected
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -35,7 +35,14 @@ async def test_timeline_shows_the_columns_and_escapes_what_users_typed(server):
         await asyncio.sleep(0.2)
     async with signed_in(server, MEMBER) as http:
         page = (await http.get(f"/curricula/{doc_id}/timeline")).text
-        listing = (await http.get("/curricula")).text
+        listing = ""
+
+        async def listed() -> bool:  # the list reads the read model, a moment behind
+            nonlocal listing
+            listing = (await http.get("/curricula")).text
+            return "1 done" in listing
+
+        await until(listed, what="the list to show the edits")
     assert "<script>alert(2)</script>" not in page and 'onerror="alert(1)"' not in page
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
     assert "Appollo&#39;s &lt;curriculum&gt;" in page

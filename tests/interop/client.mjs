@@ -11,6 +11,8 @@
 // Commands (see node_client.py for the Python side):
 //   wait_synced {timeout}            set_meta {key, value}
 //   add_item {id, fields}            insert_note {id, index, text}
+//   set_item {id, fields}            (one transaction: e.g. a move sets status, position
+//                                     and completed_at together, as the editor does)
 //   set_awareness {state}            awareness
 //   wait_awareness {count, timeout}  snapshot
 //   wait_for {path, equals, timeout} disconnect / connect
@@ -185,6 +187,18 @@ const commands = {
       }
       item.set('notes', new Y.Text(typeof fields.notes === 'string' ? fields.notes : undefined))
       doc.getMap('items').set(cmd.id, item)
+    })
+    return {}
+  },
+
+  async set_item (cmd) {
+    const item = itemMap(cmd.id)
+    const fields = cmd.fields ?? {}
+    if (typeof fields !== 'object' || Array.isArray(fields)) {
+      throw new Error('set_item "fields" must be an object')
+    }
+    doc.transact(() => {
+      for (const [key, value] of Object.entries(fields)) item.set(key, value)
     })
     return {}
   },
