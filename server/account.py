@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from collab.curriculum import read_curriculum
+from collab.schema import read_curriculum
 from storage.account_queries import list_tokens, revoke_token
 from storage.accounts import User
 from storage.curriculum_queries import curricula_rows

@@ -20,7 +20,7 @@ from collab.rooms import RoomManager
 from storage.database import make_engine
 from storage.update_log import UpdateLog
 
-from . import pages
+from . import pages, urls  # noqa: F401 - urls registers the {…:id} path convertor
 from .account import account_routes
 from .auth.csrf import CSRFMiddleware
 from .auth.oidc import make_oidc_client
@@ -89,12 +89,16 @@ def create_app(settings: Settings) -> Starlette:
         Route("/metrics", metrics_endpoint),
         Route("/curricula", pages.curricula),
         Route("/curricula/stream", curricula_stream),
-        Route("/curricula/{doc_id}", pages.editor),
-        Route("/curricula/{doc_id}/timeline", pages.timeline_view),
-        Route("/curricula/{doc_id}/timeline/stream", timeline_stream),
-        Route("/curricula/{doc_id}/items", pages.add_item, methods=["POST"]),
-        Route("/curricula/{doc_id}/items/{item_id}/move", pages.move_item, methods=["POST"]),
-        Route("/curricula/{doc_id}/items/{item_id}/open", pages.open_item),
+        # ids only of the schema's form ({…:id}, server/urls.py): anything else is 404
+        Route("/curricula/{doc_id:id}", pages.editor),
+        Route("/curricula/{doc_id:id}/timeline", pages.timeline_view),
+        Route("/curricula/{doc_id:id}/timeline/stream", timeline_stream),
+        Route("/curricula/{doc_id:id}/items", pages.add_item, methods=["POST"]),
+        Route("/curricula/{doc_id:id}/items/{item_id:id}/move", pages.move_item, methods=["POST"]),
+        Route("/curricula/{doc_id:id}/items/{item_id:id}/open", pages.open_item),
+        Route(
+            "/curricula/{doc_id:id}/items/{item_id:id}/start", pages.start_item, methods=["POST"]
+        ),
         WebSocketRoute("/collab/{doc_id}", collab_socket),
         auth_mount(settings),
         *account_routes(),

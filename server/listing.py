@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from collab import curriculum as cur
+from collab.schema import columns, read_curriculum
 
 from .access import Access, list_curricula_for
 
@@ -27,8 +27,8 @@ async def curricula_for(state: Any, user: Any) -> list[CurriculumListing]:
     listings = []
     for summary in await asyncio.to_thread(list_curricula_for, state.engine, user):
         async with state.rooms.using(summary.doc_id) as room:
-            curriculum = cur.read_curriculum(room.doc)
-        counts = {status: len(items) for status, items in cur.columns(curriculum).items()}
+            curriculum = read_curriculum(room.doc)
+        counts = {status: len(items) for status, items in columns(curriculum).items()}
         listings.append(
             CurriculumListing(
                 doc_id=summary.doc_id,

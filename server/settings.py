@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,7 +44,6 @@ class Settings:
     session_max_age_seconds: int = 14 * 24 * 3600
     dev_sign_in: bool = False
     sign_in_rate_limit: int = 10  # per client IP and minute
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
@@ -53,7 +52,6 @@ class Settings:
     def masked(self) -> dict[str, object]:
         """The settings with secrets and credentials hidden, for /version and logs."""
         shown = asdict(self)
-        shown.pop("extra")
         shown["secret_key"] = "***"
         shown["oidc_client_secret"] = "***" if self.oidc_client_secret else ""
         shown["database_url"] = _mask_url(self.database_url)

@@ -8,14 +8,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from collab.schema import client_schema
+
 from .auth.csrf import csrf_token_for
 from .settings import PROJECT_ROOT
+from .urls import path
 
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
     templates.env.autoescape = True  # every template, whatever its file name
     templates.env.filters["minutes"] = format_minutes
+    templates.env.globals["path"] = path  # every URL built from ids goes through it
+    templates.env.globals["schema"] = client_schema()  # kinds, columns, labels, limits
     return templates
 
 
