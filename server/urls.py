@@ -30,8 +30,15 @@ register_url_convertor("id", IdConvertor())
 
 
 def segment(value: str | int) -> str:
-    """One path segment: every character but A-Z a-z 0-9 _ - ~ percent-encoded."""
-    return quote(str(value), safe="").replace(".", "%2E")
+    """One path segment: every character but A-Z a-z 0-9 _ - ~ percent-encoded.
+
+    Browsers read `.`, `..` and their encodings (`%2e%2E`, …) as steps up the path
+    whatever their quoting, so such segments (and empty ones) are refused outright.
+    """
+    text = str(value)
+    if text.strip(".") == "":
+        raise ValueError(f"{text!r} cannot be a path segment")
+    return quote(text, safe="").replace(".", "%2E")
 
 
 def path(*segments: str | int) -> str:
