@@ -28,6 +28,7 @@ from .auth.ratelimit import RateLimiter
 from .auth.routes import auth_mount
 from .auth.sessions import SessionMiddleware
 from .auth.tokens import redact_tokens_in_logs
+from .body_limit import BodyLimitMiddleware
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .live import curricula_stream, timeline_stream
@@ -107,6 +108,7 @@ def create_app(settings: Settings) -> Starlette:
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(SecurityHeadersMiddleware),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),  # before any parsing
         Middleware(SessionMiddleware),  # who is signed in: scope["state"]["user"]
         Middleware(CSRFMiddleware),  # after sessions: tokens are bound to the session
     ]

@@ -44,6 +44,7 @@ class Settings:
     session_max_age_seconds: int = 14 * 24 * 3600
     dev_sign_in: bool = False
     sign_in_rate_limit: int = 10  # per client IP and minute
+    max_body_bytes: int = 1024 * 1024
 
     @property
     def is_production(self) -> bool:
@@ -190,4 +191,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_max_age_seconds=session_max_age,
         dev_sign_in=dev_sign_in,
         sign_in_rate_limit=sign_in_limit,
+        max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes, 1024),
     )
