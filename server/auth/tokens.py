@@ -33,7 +33,8 @@ def token_hash(token: str) -> str:
 
 def create_token(engine: Engine, user_id: int, name: str) -> str:
     """Make a token for the user and return it; only its hash is kept."""
-    name = " ".join(name.split())[:100] or "token"
+    printable = "".join(c if c.isprintable() else " " for c in name)  # no NUL for PostgreSQL
+    name = " ".join(printable.split())[:100] or "token"
     token = new_token()
     insert_token(engine, user_id, name, token_hash(token), token[:SHOWN])
     return token
