@@ -61,7 +61,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.store = store
         app.state.metrics = metrics
         app.state.redis = fanout.client if isinstance(fanout, RedisFanout) else None
-        app.state.commit = git_commit()
+        app.state.commit = git_commit(settings)
         app.state.rooms = rooms
         app.state.templates = make_templates()
         app.state.oidc = make_oidc_client(settings)

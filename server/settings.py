@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ class Settings:
     dev_sign_in: bool = False
     sign_in_rate_limit: int = 10  # per client IP and minute
     max_body_bytes: int = 1024 * 1024
+    source_commit: str | None = None  # the commit a build platform says it deployed
 
     @property
     def is_production(self) -> bool:
@@ -73,14 +75,28 @@ class Settings:
         return urlsplit(self.oidc_issuer or "").hostname or "your identity provider"
 
 
+_SECRET_NAME = "(?:[a-z_]*pass(?:word|wd)?|pwd|[a-z_]*secret|[a-z_]*token|sslkey)"
+_SECRET_PARAMETER = re.compile(rf"([?&;]{_SECRET_NAME}=)[^&;#]*", re.I)
+_SECRET_KEYWORD = re.compile(rf"(\b{_SECRET_NAME}\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&;]*)", re.I)
+
+
 def _mask_url(url: str) -> str:
-    """Hide the password of a URL such as postgresql://user:pw@host/db."""
+    """Hide every password a database or Redis URL can carry: `user:pw@host`, query
+    parameters such as `?password=` or `sslpassword=`, and libpq keyword strings
+    (`host=db user=app password=…`)."""
     scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    creds, _, host = rest.rpartition("@")
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    if sep:
+        head, query_sep, query = rest.partition("?")
+        creds, at, host = head.rpartition("@")
+        if at and ":" in creds:
+            head = f"{creds.split(':', 1)[0]}:***@{host}"
+        query = _SECRET_PARAMETER.sub(_masked, query_sep + query)
+        return f"{scheme}://{head}{query}"
+    return _SECRET_KEYWORD.sub(_masked, url)
+
+
+def _masked(found: re.Match[str]) -> str:
+    return found.group(1) + "***"
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -192,4 +208,5 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         dev_sign_in=dev_sign_in,
         sign_in_rate_limit=sign_in_limit,
         max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes, 1024),
+        source_commit=env.get("SOURCE_VERSION") or env.get("GIT_COMMIT") or None,
     )
