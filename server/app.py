@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -67,6 +68,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.oidc = make_oidc_client(settings)
         redact_tokens_in_logs("uvicorn.error", "uvicorn.access")
         app.state.sign_in_limiter = RateLimiter(settings.sign_in_rate_limit)
+        app.state.token_failure_limiter = RateLimiter(settings.sign_in_rate_limit)
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -109,6 +111,7 @@ def create_app(settings: Settings) -> Starlette:
         Middleware(RequestIdMiddleware),
         Middleware(SecurityHeadersMiddleware),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),  # before any parsing
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
         Middleware(SessionMiddleware),  # who is signed in: scope["state"]["user"]
         Middleware(CSRFMiddleware),  # after sessions: tokens are bound to the session
     ]

@@ -47,6 +47,8 @@ class Settings:
     sign_in_rate_limit: int = 10  # per client IP and minute
     max_body_bytes: int = 1024 * 1024
     source_commit: str | None = None  # the commit a build platform says it deployed
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
 
     @property
     def is_production(self) -> bool:
@@ -60,6 +62,8 @@ class Settings:
         shown["database_url"] = _mask_url(self.database_url)
         shown["redis_url"] = _mask_url(self.redis_url) if self.redis_url else None
         shown["allowed_origins"] = list(self.allowed_origins)
+        shown["allowed_hosts"] = list(self.allowed_hosts)
+        shown["trusted_proxies"] = list(self.trusted_proxies)
         return shown
 
     @property
@@ -181,6 +185,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     origins = tuple(
         o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()
     )
+    hosts = tuple(h.strip().lower() for h in env.get("ALLOWED_HOSTS", "").split(",") if h.strip())
+    if environment == "production" and not hosts:
+        raise SettingsError("ALLOWED_HOSTS must be set in production (e.g. mentorhub.example.org)")
     return Settings(
         environment=environment,
         database_url=env.get("DATABASE_URL") or defaults.database_url,
@@ -209,4 +216,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sign_in_rate_limit=sign_in_limit,
         max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes, 1024),
         source_commit=env.get("SOURCE_VERSION") or env.get("GIT_COMMIT") or None,
+        allowed_hosts=hosts or defaults.allowed_hosts,
+        trusted_proxies=tuple(
+            p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
     )

@@ -28,8 +28,13 @@ def test_production_refuses_the_development_secret():
         load_settings({"MENTORHUB_ENV": "production"})
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         load_settings({"MENTORHUB_ENV": "production", "SECRET_KEY": DEV_SECRET})
-    settings = load_settings({"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40})
-    assert settings.is_production
+    with pytest.raises(SettingsError, match="ALLOWED_HOSTS must be set in production"):
+        load_settings({"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40})
+    settings = load_settings(
+        {"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40, "ALLOWED_HOSTS": "example.org"}
+    )
+    assert settings.is_production and settings.allowed_hosts == ("example.org",)
+    assert load_settings({}).allowed_hosts == ("localhost", "127.0.0.1")
 
 
 @pytest.mark.parametrize(
@@ -60,7 +65,7 @@ def test_masked_settings_hide_secrets_and_passwords():
 
 
 def test_dev_sign_in_never_in_production():
-    production = {"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40}
+    production = {"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40, "ALLOWED_HOSTS": "x.org"}
     with pytest.raises(SettingsError, match="DEV_SIGN_IN"):
         load_settings({**production, "DEV_SIGN_IN": "true"})
     assert load_settings({"MENTORHUB_ENV": "test", "DEV_SIGN_IN": "true"}).dev_sign_in_enabled
@@ -77,6 +82,7 @@ def test_oidc_settings():
             {
                 "MENTORHUB_ENV": "production",
                 "SECRET_KEY": "s" * 40,
+                "ALLOWED_HOSTS": "mentorhub.example.org",
                 "OIDC_ISSUER": "http://idp.example",
                 "OIDC_CLIENT_ID": "x",
             }
