@@ -209,6 +209,23 @@ export function validateNewItem(fields) {
   return { values: { title, url, kind, status, estimate, skills } };
 }
 
+/** A new Y.Map holding every field of a card (`item` shaped as readItem returns it). */
+function cardMap(item) {
+  return new Y.Map([
+    ["title", item.title],
+    ["url", item.url],
+    ["kind", item.kind],
+    ["skills", item.skills],
+    ["status", item.status],
+    ["position", item.position],
+    ["estimate_minutes", item.estimateMinutes],
+    ["assigned_by", item.assignedBy],
+    ["started_at", item.startedAt],
+    ["completed_at", item.completedAt],
+    ["notes", new Y.Text(item.notesValue ?? "")],
+  ]);
+}
+
 /** Add a card at the end of its column, in one transaction; returns its id. */
 export function addItem(doc, items, values, { assignedBy = null, origin }) {
   const id = newId();
@@ -216,19 +233,19 @@ export function addItem(doc, items, values, { assignedBy = null, origin }) {
   const { key } = place(column.map((i) => i.position), column.length);
   const now = stamp();
   doc.transact(() => {
-    const entry = new Y.Map();
-    entry.set("title", values.title);
-    entry.set("url", values.url);
-    entry.set("kind", values.kind);
-    entry.set("skills", values.skills);
-    entry.set("status", values.status);
-    entry.set("position", key);
-    entry.set("estimate_minutes", values.estimate);
-    entry.set("assigned_by", assignedBy);
-    entry.set("started_at", values.status === "now" ? now : null);
-    entry.set("completed_at", values.status === "done" ? now : null);
-    entry.set("notes", new Y.Text());
-    items.set(id, entry);
+    items.set(id, cardMap({
+      title: values.title,
+      url: values.url,
+      kind: values.kind,
+      skills: values.skills,
+      status: values.status,
+      position: key,
+      estimateMinutes: values.estimate,
+      assignedBy,
+      startedAt: values.status === "now" ? now : null,
+      completedAt: values.status === "done" ? now : null,
+      notesValue: "",
+    }));
   }, origin);
   return id;
 }
@@ -262,19 +279,7 @@ export function moveItem(doc, items, id, status, index, { origin }) {
 function asMap(items, id) {
   const entry = items.get(id);
   if (entry instanceof Y.Map) return entry;
-  const item = readItem(id, entry);
-  const map = new Y.Map();
-  map.set("title", item.title);
-  map.set("url", item.url);
-  map.set("kind", item.kind);
-  map.set("skills", item.skills);
-  map.set("status", item.status);
-  map.set("position", item.position);
-  map.set("estimate_minutes", item.estimateMinutes);
-  map.set("assigned_by", item.assignedBy);
-  map.set("started_at", item.startedAt);
-  map.set("completed_at", item.completedAt);
-  map.set("notes", new Y.Text(item.notesValue ?? ""));
+  const map = cardMap(readItem(id, entry));
   items.set(id, map);
   return map;
 }
