@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from pycrdt import Doc
 
-from .curriculum import add_item, mark_started, set_goal, set_meta, set_resume
+from .edits import add_item, mark_started, set_goal, set_meta, set_resume
 
 # (id, status, title, url, kind, skills, minutes, started_at, completed_at)
 Row = tuple[str, str, str, str, str, tuple[str, ...], int, str | None, str | None]

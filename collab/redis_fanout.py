@@ -40,7 +40,6 @@ class RedisFanout:
         self._outbox: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue(OUTBOX_LIMIT)
         self._tasks: list[asyncio.Task[None]] = []
         self._pubsub: redis.client.PubSub | None = None
-        self._subscribed = asyncio.Event()
         self.on_reconnect: Callable[[], Awaitable[None]] | None = None  # catch up then
 
     @property

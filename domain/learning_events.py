@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from collab import curriculum as cur
+from collab import schema
 
 from .read_rows import GoalRow, ItemRow, SummaryRow, curriculum_rows
 
@@ -84,7 +84,7 @@ def transitions(before: ItemRow | None, after: ItemRow) -> list[Transition]:
 def changes(
     previous_items: Mapping[str, ItemRow] | None,
     previous_goals: Mapping[str, GoalRow],
-    curriculum: cur.Curriculum,
+    curriculum: schema.Curriculum,
 ) -> ReadModelChange:
     """Rows and events that bring the read model from the previous reading to `curriculum`.
 

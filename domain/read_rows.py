@@ -1,6 +1,6 @@
 """A curriculum as the rows of the SQL read model: one per item, one per goal, one summary.
 
-Pure functions from the typed document (`collab.curriculum.Curriculum`) to plain frozen
+Pure functions from the typed document (`collab.schema.Curriculum`) to plain frozen
 values that storage writes as they are and reads back equal, so that "the read model
 equals the document" is a comparison of values (see docs/read-model.md).
 """
@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from collab import curriculum as cur
+from collab import schema
 
 STATUSES = ("done", "now", "next", "later")  # the board's columns, in display order
-RESUME_LIMIT = cur.MAX_TEXT  # characters of the resume kept (what the server lets one write)
+RESUME_LIMIT = schema.MAX_TEXT  # characters of the resume kept (what the server lets one write)
 
 
 def clean(text: str) -> str:
@@ -23,7 +23,7 @@ def clean(text: str) -> str:
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """A document time (ISO 8601, UTC, as `collab.curriculum` normalises it) as a datetime."""
+    """A document time (ISO 8601, UTC, as `collab.schema` normalises it) as a datetime."""
     if value is None:
         return None
     try:
@@ -92,7 +92,7 @@ class SummaryRow:
         return self.minutes_now + self.minutes_next + self.minutes_later
 
 
-def item_rows(items: Iterable[cur.Item]) -> list[ItemRow]:
+def item_rows(items: Iterable[schema.Item]) -> list[ItemRow]:
     """Rows for `items` (in the typed document's order: column, position, id)."""
     ranks = dict.fromkeys(STATUSES, 0)
     rows: list[ItemRow] = []
@@ -121,7 +121,7 @@ def item_rows(items: Iterable[cur.Item]) -> list[ItemRow]:
     return rows
 
 
-def goal_rows(goals: Iterable[cur.Goal]) -> list[GoalRow]:
+def goal_rows(goals: Iterable[schema.Goal]) -> list[GoalRow]:
     goals = list(goals)
     unique = {clean(g.id): g for g in reversed(goals)}  # the first of colliding ids
     kept = [g for g in goals if unique.get(clean(g.id)) is g]
@@ -132,7 +132,7 @@ def goal_rows(goals: Iterable[cur.Goal]) -> list[GoalRow]:
 
 
 def summary_row(
-    curriculum: cur.Curriculum, items: Sequence[ItemRow], goals: Sequence[GoalRow]
+    curriculum: schema.Curriculum, items: Sequence[ItemRow], goals: Sequence[GoalRow]
 ) -> SummaryRow:
     count = dict.fromkeys(STATUSES, 0)
     minutes = dict.fromkeys(STATUSES, 0)
@@ -164,7 +164,7 @@ class CurriculumRows:
     goals: tuple[GoalRow, ...]
 
 
-def curriculum_rows(curriculum: cur.Curriculum) -> CurriculumRows:
+def curriculum_rows(curriculum: schema.Curriculum) -> CurriculumRows:
     items = item_rows(curriculum.items)
     goals = goal_rows(curriculum.goals)
     return CurriculumRows(summary_row(curriculum, items, goals), tuple(items), tuple(goals))

@@ -49,11 +49,6 @@ async def document_access(state: Any, user: User | None, doc_id: str) -> Access:
     return access_for(user, exists, role)
 
 
-def may_administer(user: User | None) -> bool:
-    """Staff administer users and assignments (through the command line for now)."""
-    return user is not None and user.role == "staff"
-
-
 @dataclass(frozen=True)
 class CurriculumSummary:
     doc_id: str

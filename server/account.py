@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from collab.curriculum import read_curriculum
+from collab.schema import read_curriculum
 from storage.account_queries import list_tokens, revoke_token
 from storage.accounts import User
 from storage.curriculum_queries import curricula_rows
@@ -24,6 +25,7 @@ from .forget import forget_user
 from .templating import render
 
 NO_STORE = {"Cache-Control": "no-store"}
+MAX_ROW_ID = 2**31 - 1  # the largest id an INTEGER column holds on every database
 
 
 def _user(request: Request) -> User | None:
@@ -63,10 +65,10 @@ async def revoke_token_action(request: Request) -> Response:
     user = _user(request)
     if user is None:
         return _sign_in_first()
-    try:
-        token_id = int(request.path_params["token_id"])
-    except ValueError:
-        raise HTTPException(404) from None
+    given = request.path_params["token_id"]
+    token_id = int(given) if re.fullmatch("[0-9]{1,10}", given) else MAX_ROW_ID + 1
+    if token_id > MAX_ROW_ID:  # not a number, or past any row id: nobody's token
+        raise HTTPException(404, "There is no such token.")
     engine = request.app.state.engine
     if not await asyncio.to_thread(revoke_token, engine, user.id, token_id):
         raise HTTPException(404)

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from collab.curriculum import new_curriculum_update
+from collab.edits import new_curriculum_update
 from storage.account_queries import AccountError, add_user, get_user_by_email
 from storage.accounts import ROLES, User
 from storage.curriculum_queries import create_curriculum

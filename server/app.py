@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from collab.fanout import LocalFanout
@@ -20,7 +21,7 @@ from collab.rooms import RoomManager
 from storage.database import make_engine
 from storage.update_log import UpdateLog
 
-from . import pages
+from . import pages, urls  # noqa: F401 - urls registers the {…:id} path convertor
 from .account import account_routes
 from .auth.csrf import CSRFMiddleware
 from .auth.oidc import make_oidc_client
@@ -28,6 +29,7 @@ from .auth.ratelimit import RateLimiter
 from .auth.routes import auth_mount
 from .auth.sessions import SessionMiddleware
 from .auth.tokens import redact_tokens_in_logs
+from .body_limit import BodyLimitMiddleware
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .live import curricula_stream, timeline_stream
@@ -62,7 +64,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.store = store
         app.state.metrics = metrics
         app.state.redis = fanout.client if isinstance(fanout, RedisFanout) else None
-        app.state.commit = git_commit()
+        app.state.commit = git_commit(settings)
         app.state.rooms = rooms
         app.state.templates = make_templates()
         app.state.static_files = static_files
@@ -73,6 +75,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.read_model = await start_read_model(
             engine, rooms, metrics, settings, app.state.redis
         )
+        app.state.token_failure_limiter = RateLimiter(settings.sign_in_rate_limit)
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -101,12 +104,16 @@ def create_app(settings: Settings) -> Starlette:
         Route("/metrics", metrics_endpoint),
         Route("/curricula", pages.curricula),
         Route("/curricula/stream", curricula_stream),
-        Route("/curricula/{doc_id}", pages.editor),
-        Route("/curricula/{doc_id}/timeline", pages.timeline_view),
-        Route("/curricula/{doc_id}/timeline/stream", timeline_stream),
-        Route("/curricula/{doc_id}/items", pages.add_item, methods=["POST"]),
-        Route("/curricula/{doc_id}/items/{item_id}/move", pages.move_item, methods=["POST"]),
-        Route("/curricula/{doc_id}/items/{item_id}/open", pages.open_item),
+        # ids only of the schema's form ({…:id}, server/urls.py): anything else is 404
+        Route("/curricula/{doc_id:id}", pages.editor),
+        Route("/curricula/{doc_id:id}/timeline", pages.timeline_view),
+        Route("/curricula/{doc_id:id}/timeline/stream", timeline_stream),
+        Route("/curricula/{doc_id:id}/items", pages.add_item, methods=["POST"]),
+        Route("/curricula/{doc_id:id}/items/{item_id:id}/move", pages.move_item, methods=["POST"]),
+        Route("/curricula/{doc_id:id}/items/{item_id:id}/open", pages.open_item),
+        Route(
+            "/curricula/{doc_id:id}/items/{item_id:id}/start", pages.start_item, methods=["POST"]
+        ),
         WebSocketRoute("/collab/{doc_id}", collab_socket),
         auth_mount(settings),
         *account_routes(),
@@ -115,6 +122,8 @@ def create_app(settings: Settings) -> Starlette:
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(SecurityHeadersMiddleware),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),  # before any parsing
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
         Middleware(SessionMiddleware),  # who is signed in: scope["state"]["user"]
         Middleware(CSRFMiddleware),  # after sessions: tokens are bound to the session
         # text responses gzipped (SSE streams excluded by default, WebSockets untouched)

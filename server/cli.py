@@ -32,7 +32,10 @@ def _serve(settings: Settings) -> int:
         log_level=settings.log_level,
         log_config=None,  # our own handlers (server/logs.py)
         lifespan="on",
-        proxy_headers=True,
+        # X-Forwarded-For/-Proto only from the proxies named in TRUSTED_PROXIES (none by
+        # default); given explicitly so that uvicorn's own FORWARDED_ALLOW_IPS never applies
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies),
         timeout_graceful_shutdown=10,
     )
     server = uvicorn.Server(config)

@@ -16,6 +16,7 @@ from collab.rooms import RoomManager
 from storage.accounts import User
 
 from .access import Access, document_access
+from .auth.ratelimit import RateLimiter, client_ip
 from .auth.tokens import token_given, user_for_token
 from .logs import request_id
 from .origins import origin_allowed
@@ -46,13 +47,25 @@ class TokenBucket:
         return True
 
 
+class TooManyFailures(Exception):
+    """This client address gave too many wrong tokens lately."""
+
+
 async def connecting_user(websocket: WebSocket) -> User | None:
-    """A personal access token when one is given (a bad one is nobody), else the session."""
+    """A personal access token when one is given (a bad one is nobody, and costs the
+    client's address one of its sign-in attempts), else the session."""
     token = token_given(websocket.headers, websocket.query_params)
     if token is not None:
-        return await user_for_token(websocket.app.state.engine, token)
-    user: User | None = websocket.scope.get("state", {}).get("user")
-    return user
+        failures: RateLimiter = websocket.app.state.token_failure_limiter
+        address = client_ip(websocket)
+        if failures.exhausted(address):
+            raise TooManyFailures()
+        user = await user_for_token(websocket.app.state.engine, token)
+        if user is None:
+            failures.hit(address)
+        return user
+    user_of_session: User | None = websocket.scope.get("state", {}).get("user")
+    return user_of_session
 
 
 async def collab_socket(websocket: WebSocket) -> None:
@@ -63,7 +76,13 @@ async def collab_socket(websocket: WebSocket) -> None:
         log.info("refused a collab connection (bad document id or origin)")
         await websocket.close(CloseCode.POLICY_VIOLATION)
         return
-    user = await connecting_user(websocket)
+    try:
+        user = await connecting_user(websocket)
+    except TooManyFailures:
+        log.warning("refused a collab connection (too many wrong tokens from its address)")
+        await websocket.accept()
+        await websocket.close(CloseCode.POLICY_VIOLATION, "too many failed sign-ins")
+        return
     access = await document_access(websocket.app.state, user, doc_id)
     await websocket.accept()
     if access == Access.NONE:  # no account, a bad token, someone else's or no document

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pycrdt import Doc
 from sqlalchemy import Engine
 
-from collab import curriculum as cur
+from collab import schema
 from collab.demo import LATEST
 from domain.learning_events import Transition, actual_minutes
 from domain.read_rows import ItemRow, item_rows, parse_time
@@ -33,13 +33,13 @@ def demo_shift(now: datetime) -> timedelta:
 
 def seed_history(engine: Engine, doc_id: str, doc: Doc, member: int, mentor: int) -> None:
     """The demo curriculum's past events, then its read-model rows."""
-    curriculum = cur.read_curriculum(doc)
+    curriculum = schema.read_curriculum(doc)
     now = datetime.now(UTC)
     insert_history(engine, doc_id, demo_history(curriculum, member, mentor, now))
     refresh(engine, doc_id)
 
 
-def demo_history(curriculum: cur.Curriculum, member: int, mentor: int, now: datetime) -> History:
+def demo_history(curriculum: schema.Curriculum, member: int, mentor: int, now: datetime) -> History:
     created = parse_time(curriculum.created_at) or now
     history: History = []
     for n, row in enumerate(item_rows(curriculum.items)):

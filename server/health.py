@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
 
@@ -12,9 +11,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from storage.accounts import User
 from storage.database import ping
 
-from .settings import PROJECT_ROOT
+from .settings import PROJECT_ROOT, Settings
 
 log = logging.getLogger("mentorhub.health")
 
@@ -26,11 +26,11 @@ def package_version() -> str:
         return "0+unknown"
 
 
-def git_commit() -> str:
-    """The commit being served: $SOURCE_VERSION (set by build platforms) or git itself."""
-    commit = os.environ.get("SOURCE_VERSION") or os.environ.get("GIT_COMMIT")
-    if commit:
-        return commit
+def git_commit(settings: Settings) -> str:
+    """The commit being served: SOURCE_VERSION or GIT_COMMIT (set by build platforms,
+    read in server/settings.py), else git itself."""
+    if settings.source_commit:
+        return settings.source_commit
     try:
         return subprocess.run(
             ["git", "rev-parse", "HEAD"],
@@ -67,16 +67,23 @@ async def healthz(request: Request) -> JSONResponse:
     )
 
 
+def settings_shown_to(user: User | None, settings: Settings) -> bool:
+    """Who sees the (masked) settings on /version: staff, and anyone outside production."""
+    return not settings.is_production or (user is not None and user.role == "staff")
+
+
 async def version_info(request: Request) -> JSONResponse:
+    """The version and commit, public; the settings, secrets masked, only to those
+    `settings_shown_to` allows."""
     state = request.app.state
-    return JSONResponse(
-        {
-            "name": "mentorhub",
-            "version": package_version(),
-            "commit": state.commit,
-            "settings": state.settings.masked(),
-        }
-    )
+    answer: dict[str, object] = {
+        "name": "mentorhub",
+        "version": package_version(),
+        "commit": state.commit,
+    }
+    if settings_shown_to(request.scope.get("state", {}).get("user"), state.settings):
+        answer["settings"] = state.settings.masked()
+    return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 
 async def metrics_endpoint(request: Request) -> Response:

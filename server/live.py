@@ -14,7 +14,7 @@ from pycrdt import Doc
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from collab import curriculum as cur
+from collab.schema import read_curriculum
 
 from .access import Access
 from .listing import curricula_for
@@ -39,7 +39,7 @@ async def timeline_stream(request: Request) -> Response:
 
     def render(doc: Doc) -> bytes:
         context = {"doc_id": doc_id, "can_edit": access >= Access.EDIT}
-        context.update(timeline_context(cur.read_curriculum(doc)))
+        context.update(timeline_context(read_curriculum(doc)))
         return sse_message(render_fragment(request, "_timeline.html", context))
 
     async def events() -> AsyncIterator[bytes]:

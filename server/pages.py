@@ -8,20 +8,31 @@ as their own edits.
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from collab import curriculum as cur
+from collab import edits
 from collab.room import SERVER, Room
+from collab.schema import (
+    COLUMNS,
+    Curriculum,
+    Item,
+    client_schema,
+    columns,
+    read_curriculum,
+    timeline,
+)
 
 from .access import Access, document_access
 from .htmx import wants_partial
 from .listing import curricula_for
 from .progress import progress_towards_goals
 from .templating import current_user, render
+from .urls import curriculum_path
 
 NOT_FOUND = "There is no curriculum here, or you may not open it."
 COLORS = ("#b8336a", "#2a6f97", "#3a7d44", "#9c4f00", "#6d3fb5", "#00707a", "#a23b1f")
@@ -40,10 +51,10 @@ async def access_or_404(request: Request, doc_id: str, needed: Access) -> Access
     return access
 
 
-def timeline_context(curriculum: cur.Curriculum) -> dict[str, Any]:
+def timeline_context(curriculum: Curriculum) -> dict[str, Any]:
     return {
         "curriculum": curriculum,
-        "timeline": cur.timeline(curriculum),
+        "timeline": timeline(curriculum),
         "progress": progress_towards_goals(curriculum),
     }
 
@@ -56,7 +67,7 @@ async def editor(request: Request) -> Response:
     doc_id = request.path_params["doc_id"]
     access = await access_or_404(request, doc_id, Access.READ)
     async with request.app.state.rooms.using(doc_id) as room:
-        curriculum = cur.read_curriculum(room.doc)
+        curriculum = read_curriculum(room.doc)
     user = current_user(request)
     name = user.name if user is not None else "Guest"
     scheme = "wss" if request.url.scheme == "https" else "ws"
@@ -67,11 +78,11 @@ async def editor(request: Request) -> Response:
             "doc_id": doc_id,
             "access": "edit" if access >= Access.EDIT else "read",
             "curriculum": curriculum,
-            "columns": cur.columns(curriculum),
+            "columns": columns(curriculum),
             "ws_url": f"{scheme}://{request.url.netloc}/collab",
             "user_name": name,
             "user_color": color_for(user.email if user is not None else name),
-            "kinds": cur.KINDS,
+            "schema_json": json.dumps(client_schema(), ensure_ascii=False),
         },
     )
 
@@ -80,7 +91,7 @@ async def timeline_view(request: Request) -> Response:
     doc_id = request.path_params["doc_id"]
     access = await access_or_404(request, doc_id, Access.READ)
     async with request.app.state.rooms.using(doc_id) as room:
-        curriculum = cur.read_curriculum(room.doc)
+        curriculum = read_curriculum(room.doc)
     context = {"doc_id": doc_id, "can_edit": access >= Access.EDIT, **timeline_context(curriculum)}
     template = "_timeline.html" if wants_partial(request) else "timeline.html"
     return render(request, template, context)
@@ -93,8 +104,8 @@ async def _edit_and_show(request: Request, doc_id: str, change: Any) -> Response
         room: Room
         try:
             await room.edit(change, actor=user.id if user is not None else None)
-        except cur.CurriculumError as error:
-            curriculum = cur.read_curriculum(room.doc)
+        except edits.CurriculumError as error:
+            curriculum = read_curriculum(room.doc)
             context = {"doc_id": doc_id, "can_edit": True, "error": str(error)}
             context.update(timeline_context(curriculum))
             return render(
@@ -103,9 +114,9 @@ async def _edit_and_show(request: Request, doc_id: str, change: Any) -> Response
                 context,
                 status_code=422,
             )
-        curriculum = cur.read_curriculum(room.doc)
+        curriculum = read_curriculum(room.doc)
     if not wants_partial(request):
-        return RedirectResponse(f"/curricula/{doc_id}/timeline", status_code=303)
+        return RedirectResponse(curriculum_path(doc_id, "timeline"), status_code=303)
     context = {"doc_id": doc_id, "can_edit": True, **timeline_context(curriculum)}
     return render(request, "_timeline.html", context)
 
@@ -113,24 +124,19 @@ async def _edit_and_show(request: Request, doc_id: str, change: Any) -> Response
 async def add_item(request: Request) -> Response:
     doc_id = request.path_params["doc_id"]
     await access_or_404(request, doc_id, Access.EDIT)
-    form = await request.form()
+    async with request.form() as form:
+        fields = {name: form.get(name) for name in edits.FORM_FIELDS if name != "estimate"}
+        fields["estimate"] = form.get("estimate_minutes")
+    values, errors = edits.new_item_from_form(
+        {name: value if isinstance(value, str) else "" for name, value in fields.items()}
+    )
     user = current_user(request)
 
     def change(doc: Any) -> str:
-        minutes = str(form.get("estimate_minutes") or "").strip()
-        if minutes and not minutes.isdigit():
-            raise cur.CurriculumError("Estimate must be a whole number of minutes.")
-        return cur.add_item(
-            doc,
-            title=str(form.get("title") or "").strip(),
-            url=str(form.get("url") or "").strip(),
-            kind=str(form.get("kind") or "article"),
-            skills=[s.strip() for s in str(form.get("skills") or "").split(",") if s.strip()],
-            estimate_minutes=int(minutes) if minutes else None,
-            status=str(form.get("status") or "later"),
-            assigned_by=user.email if user is not None else None,
-            origin=SERVER,
-        )
+        if errors:
+            raise edits.CurriculumError(" ".join(errors.values()))
+        assigned_by = user.email if user is not None else None
+        return edits.add_item(doc, **values, assigned_by=assigned_by, origin=SERVER)
 
     return await _edit_and_show(request, doc_id, change)
 
@@ -138,30 +144,52 @@ async def add_item(request: Request) -> Response:
 async def move_item(request: Request) -> Response:
     doc_id, item_id = request.path_params["doc_id"], request.path_params["item_id"]
     await access_or_404(request, doc_id, Access.EDIT)
-    form = await request.form()
-    status = str(form.get("status") or "")
+    async with request.form() as form:
+        status = form.get("status")
 
     def change(doc: Any) -> None:
-        cur.move_item(doc, item_id, status, origin=SERVER)
+        if not isinstance(status, str) or status not in COLUMNS:
+            raise edits.CurriculumError(f"The column must be one of {', '.join(COLUMNS)}.")
+        edits.move_item(doc, item_id, status, origin=SERVER)
 
     return await _edit_and_show(request, doc_id, change)
 
 
+def _item_of(curriculum: Curriculum, item_id: str) -> Item:
+    item = next((i for i in curriculum.items if i.id == item_id), None)
+    if item is None:
+        raise HTTPException(404, NOT_FOUND)
+    return item
+
+
 async def open_item(request: Request) -> Response:
-    """Follow a resource's link; the member opening it records when they started."""
+    """GET: follow a resource's link. A plain redirect: it changes nothing."""
     doc_id, item_id = request.path_params["doc_id"], request.path_params["item_id"]
+    await access_or_404(request, doc_id, Access.READ)
+    async with request.app.state.rooms.using(doc_id) as room:
+        item = _item_of(read_curriculum(room.doc), item_id)
+    return RedirectResponse(item.url or curriculum_path(doc_id), status_code=303)
+
+
+async def start_item(request: Request) -> Response:
+    """POST: the member opened a resource's link; the first time records when they started.
+
+    Sent by static/open-link.js as the link is followed (same-origin fetch with the CSRF
+    header); a request another site makes is refused even before the CSRF check.
+    """
+    doc_id, item_id = request.path_params["doc_id"], request.path_params["item_id"]
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise HTTPException(403, "Only mentorHub's own pages may record a start.")
     await access_or_404(request, doc_id, Access.READ)
     user = current_user(request)
     async with request.app.state.rooms.using(doc_id) as room:
-        curriculum = cur.read_curriculum(room.doc)
-        item = next((i for i in curriculum.items if i.id == item_id), None)
-        if item is None:
-            raise HTTPException(404, NOT_FOUND)
+        curriculum = read_curriculum(room.doc)
+        item = _item_of(curriculum, item_id)
         if user is not None and user.email == curriculum.member and item.started_at is None:
             await room.edit(
-                lambda doc: cur.mark_started(doc, item_id, origin=SERVER), actor=user.id
+                lambda doc: edits.mark_started(doc, item_id, origin=SERVER), actor=user.id
             )
-    return RedirectResponse(item.url or f"/curricula/{doc_id}", status_code=303)
+    return Response(status_code=204)
 
 
 async def curricula(request: Request) -> Response:

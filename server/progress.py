@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from collab.curriculum import Curriculum
+from collab.schema import Curriculum
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from prometheus_client import Counter, Gauge, Histogram
 from pycrdt import Doc
 from sqlalchemy import Engine
 
-from collab import curriculum as cur
+from collab import schema
 from domain.learning_events import ReadModelChange, changes
 from storage.read_model_writer import (
     Previous,
@@ -48,7 +48,7 @@ def derive(state: StoredState, previous: Previous) -> ReadModelChange:
     doc = Doc()
     for update in state.updates:
         doc.apply_update(update)
-    return changes(previous.items, previous.goals, cur.read_curriculum(doc))
+    return changes(previous.items, previous.goals, schema.read_curriculum(doc))
 
 
 def refresh(engine: Engine, doc_id: str) -> Synced | None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,7 +46,10 @@ class Settings:
     session_max_age_seconds: int = 14 * 24 * 3600
     dev_sign_in: bool = False
     sign_in_rate_limit: int = 10  # per client IP and minute
-    extra: Mapping[str, str] = field(default_factory=dict)
+    max_body_bytes: int = 1024 * 1024
+    source_commit: str | None = None  # the commit a build platform says it deployed
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
+    trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
 
     @property
     def is_production(self) -> bool:
@@ -54,12 +58,13 @@ class Settings:
     def masked(self) -> dict[str, object]:
         """The settings with secrets and credentials hidden, for /version and logs."""
         shown = asdict(self)
-        shown.pop("extra")
         shown["secret_key"] = "***"
         shown["oidc_client_secret"] = "***" if self.oidc_client_secret else ""
         shown["database_url"] = _mask_url(self.database_url)
         shown["redis_url"] = _mask_url(self.redis_url) if self.redis_url else None
         shown["allowed_origins"] = list(self.allowed_origins)
+        shown["allowed_hosts"] = list(self.allowed_hosts)
+        shown["trusted_proxies"] = list(self.trusted_proxies)
         return shown
 
     @property
@@ -75,14 +80,28 @@ class Settings:
         return urlsplit(self.oidc_issuer or "").hostname or "your identity provider"
 
 
+_SECRET_NAME = "(?:[a-z_]*pass(?:word|wd)?|pwd|[a-z_]*secret|[a-z_]*token|sslkey)"
+_SECRET_PARAMETER = re.compile(rf"([?&;]{_SECRET_NAME}=)[^&;#]*", re.I)
+_SECRET_KEYWORD = re.compile(rf"(\b{_SECRET_NAME}\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&;]*)", re.I)
+
+
 def _mask_url(url: str) -> str:
-    """Hide the password of a URL such as postgresql://user:pw@host/db."""
+    """Hide every password a database or Redis URL can carry: `user:pw@host`, query
+    parameters such as `?password=` or `sslpassword=`, and libpq keyword strings
+    (`host=db user=app password=…`)."""
     scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    creds, _, host = rest.rpartition("@")
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    if sep:
+        head, query_sep, query = rest.partition("?")
+        creds, at, host = head.rpartition("@")
+        if at and ":" in creds:
+            head = f"{creds.split(':', 1)[0]}:***@{host}"
+        query = _SECRET_PARAMETER.sub(_masked, query_sep + query)
+        return f"{scheme}://{head}{query}"
+    return _SECRET_KEYWORD.sub(_masked, url)
+
+
+def _masked(found: re.Match[str]) -> str:
+    return found.group(1) + "***"
 
 
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
@@ -168,6 +187,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     origins = tuple(
         o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()
     )
+    hosts = tuple(h.strip().lower() for h in env.get("ALLOWED_HOSTS", "").split(",") if h.strip())
+    if environment == "production" and not hosts:
+        raise SettingsError("ALLOWED_HOSTS must be set in production (e.g. mentorhub.example.org)")
     return Settings(
         environment=environment,
         database_url=env.get("DATABASE_URL") or defaults.database_url,
@@ -195,4 +217,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_max_age_seconds=session_max_age,
         dev_sign_in=dev_sign_in,
         sign_in_rate_limit=sign_in_limit,
+        max_body_bytes=_int(env, "MAX_BODY_BYTES", defaults.max_body_bytes, 1024),
+        source_commit=env.get("SOURCE_VERSION") or env.get("GIT_COMMIT") or None,
+        allowed_hosts=hosts or defaults.allowed_hosts,
+        trusted_proxies=tuple(
+            p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()
+        ),
     )

@@ -9,8 +9,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
+from collab.schema import client_schema
+
 from .auth.csrf import csrf_token_for
 from .settings import PROJECT_ROOT
+from .urls import path
 
 # Pages are personal and change: kept only by the browser, and checked before each use.
 PAGE_CACHE = {"Cache-Control": "private, no-cache"}
@@ -22,6 +25,8 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["minutes"] = format_minutes
     templates.env.globals["static_url"] = static_url
     templates.env.globals["module_preloads"] = module_preloads
+    templates.env.globals["path"] = path  # every URL built from ids goes through it
+    templates.env.globals["schema"] = client_schema()  # kinds, columns, labels, limits
     return templates
 
 

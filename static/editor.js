@@ -10,7 +10,7 @@ import { Board } from "./editor/board.js";
 import { ConnectionStatus } from "./editor/connection.js";
 import { enableDragAndDrop } from "./editor/drag.js";
 import {
-  COLUMNS, COLUMN_LABELS, addItem, deleteItem, ensureNotes, moveItem,
+  COLUMNS, COLUMN_LABELS, addItem, deleteItem, ensureNotes, moveItem, useSchema,
 } from "./editor/items.js";
 import { Presence } from "./editor/presence.js";
 
@@ -19,6 +19,7 @@ const ARROWS = { ArrowUp: "up", ArrowDown: "down", ArrowLeft: "left", ArrowRight
 
 function start(root) {
   const config = root.dataset;
+  useSchema(JSON.parse(config.schema)); // the server's schema: kinds, columns, limits
   const canEdit = config.access === "edit";
   const doc = new Y.Doc();
   const items = doc.getMap("items");

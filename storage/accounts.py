@@ -13,7 +13,6 @@ from sqlmodel import Field, SQLModel
 from storage.models import UTCDateTime, _timestamp
 
 ROLES = ("member", "mentor", "staff")
-MEMBER_ROLES = ("member", "mentor")  # a person's part in one curriculum
 
 
 class User(SQLModel, table=True):

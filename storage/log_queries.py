@@ -110,8 +110,8 @@ def _count_rows(connection: Connection, doc_ids: list[str]) -> dict[str, int]:
     return counts
 
 
-def read_document(engine: Engine, doc_id: str, after_id: int | None = None) -> DocumentRows:
-    """The snapshot and the log rows of a document (only those past `after_id` if given).
+def read_document(engine: Engine, doc_id: str) -> DocumentRows:
+    """The snapshot and the log rows of a document.
 
     One statement, so one consistent view even under PostgreSQL's READ COMMITTED:
     a compaction can never fall between reading the snapshot and reading the log.
@@ -122,9 +122,6 @@ def read_document(engine: Engine, doc_id: str, after_id: int | None = None) -> D
     log = sa.select(
         sa.literal(1).label("kind"), col(UpdateLogEntry.id).label("id"), col(UpdateLogEntry.data)
     ).where(col(UpdateLogEntry.doc_id) == doc_id)
-    if after_id is not None:
-        snapshot = snapshot.where(col(Snapshot.last_id) > after_id)
-        log = log.where(col(UpdateLogEntry.id) > after_id)
     with engine.connect() as connection:
         found = connection.execute(sa.union_all(snapshot, log)).all()
     stored = None

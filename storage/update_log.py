@@ -103,20 +103,6 @@ class UpdateLog:
         self.last_load_rows = rows_read
         return stored
 
-    async def read_since(self, doc_id: str, after_id: int) -> list[tuple[int, bytes]]:
-        """Log entries with id > after_id, in id order.
-
-        If compaction has folded some of them into the snapshot, the snapshot is one of
-        the entries, under the highest log id folded into it.
-        """
-        _check_doc_id(doc_id)
-        found = await asyncio.to_thread(read_document, self._engine, doc_id, after_id)
-        entries = list(found.rows)
-        if found.snapshot is not None:
-            entries.append((found.snapshot.last_id, found.snapshot.data))
-            entries.sort(key=lambda entry: entry[0])
-        return entries
-
     async def compact(self, doc_id: str) -> bool:
         """Fold the document's log into its snapshot now; False if there was nothing to fold."""
         _check_doc_id(doc_id)

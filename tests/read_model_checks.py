@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pycrdt import Doc
 from sqlalchemy import Engine
 
-from collab import curriculum as cur
+from collab import schema
 from domain.learning_events import RecordedEvent
 from domain.read_rows import CurriculumRows, curriculum_rows
 from storage.account_queries import get_user_by_email
@@ -71,7 +71,7 @@ def stored_rows(engine: Engine, doc_id: str) -> CurriculumRows | None:
 
 
 def expected_rows(doc: Doc) -> CurriculumRows:
-    return curriculum_rows(cur.read_curriculum(doc))
+    return curriculum_rows(schema.read_curriculum(doc))
 
 
 async def rows_match(engine: Engine, doc_id: str, doc: Doc, timeout: float = 10.0) -> None:
@@ -90,7 +90,7 @@ async def rows_match(engine: Engine, doc_id: str, doc: Doc, timeout: float = 10.
 def chain_breaks(events: list[RecordedEvent], doc: Doc) -> list[str]:
     """Where an item's column history is inconsistent: each change of column must start
     where the previous one ended, and the last must end where the document has the card."""
-    statuses = {item.id: item.status for item in cur.read_curriculum(doc).items}
+    statuses = {item.id: item.status for item in schema.read_curriculum(doc).items}
     problems: list[str] = []
     last: dict[str, str] = {}
     for event in events:

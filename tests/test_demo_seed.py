@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from pycrdt import Map, Text
 
-from collab.curriculum import read_curriculum
+from collab.schema import read_curriculum
 from domain.read_rows import parse_time
 from storage.read_model_queries import events_for, overviews_of_member
 from tests.read_model_checks import chain_breaks, database_of, rows_match, user_id

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pycrdt import Array, Doc, Map, Text
 
-from collab.curriculum import add_item, new_curriculum_update, read_curriculum, set_goal
+from collab.edits import add_item, new_curriculum_update, set_goal
 from collab.erase import scrub
+from collab.schema import read_curriculum
 
 EMAIL, NAME = "maven@example.org", "Maven Mentor"
 

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 from pycrdt import Map, Text
 
-from collab.curriculum import add_item, read_curriculum, set_goal, set_note_text
+from collab.edits import add_item, set_goal
+from collab.schema import read_curriculum
 from storage.database import make_engine
 from tests.web import (
     WEB_ENV,
@@ -55,8 +56,14 @@ async def test_a_mentor_forgets_themselves_from_the_web(server_factory, database
             peer(server.ws_url, doc_id, token=maven_token) as maven,
         ):
             for i in range(5):
-                add_item(maven.doc, title=f"SRE reading {i}", assigned_by=MAVEN, item_id=f"m{i}")
-            set_note_text(maven.doc, "m0", f"Ask {MAVEN_NAME} ({MAVEN}) about SLOs")
+                note = f"Ask {MAVEN_NAME} ({MAVEN}) about SLOs" if i == 0 else ""
+                add_item(
+                    maven.doc,
+                    title=f"SRE reading {i}",
+                    assigned_by=MAVEN,
+                    item_id=f"m{i}",
+                    notes=note,
+                )
             set_goal(maven.doc, "g1", title=f"Pair with {MAVEN_NAME.split()[0]} weekly")
             maven.doc.get("resume", type=Text).insert(0, f"Mentored by {MAVEN_NAME}. ")
             await maven.set_presence({"user": {"name": MAVEN_NAME}})

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from pycrdt import Map
 
-from collab import curriculum as cur
+from collab import edits, schema
 from tests.conftest import require
 from tests.interop.node_client import NodeYjsClient
 from tests.read_model_checks import chain_breaks, database_of, events_when, has, of, user_id
@@ -36,10 +36,10 @@ def curriculum(server):
 
 async def seeded(client, doc_id: str, engine) -> None:
     doc = client.doc
-    cur.add_item(doc, title="Kubernetes basics", item_id="k8s", status="now",
+    edits.add_item(doc, title="Kubernetes basics", item_id="k8s", status="now",
                  estimate_minutes=90, when=STARTED, url="https://kubernetes.io/docs/")  # fmt: skip
-    cur.add_item(doc, title="SRE book", item_id="sre")
-    cur.add_item(doc, title="Terraform", item_id="tf")
+    edits.add_item(doc, title="SRE book", item_id="sre")
+    edits.add_item(doc, title="Terraform", item_id="tf")
     await events_when(engine, doc_id, has("k8s", "started"), what="the seeded card's start")
 
 
@@ -63,8 +63,8 @@ async def test_finishing_from_the_htmx_timeline_records_one_finished_event(serve
                 await events_when(engine, doc_id, has("k8s", "finished"), what="the finish")
                 await htmx_move(http, doc_id, "sre", "next")  # a later event, to see no repeat
                 events = await events_when(engine, doc_id, has("sre", "moved"))
-            await eventually(lambda: cur.read_curriculum(editor.doc).items[0].status == "done")
-            completed = cur.read_curriculum(editor.doc).items[0].completed_at
+            await eventually(lambda: schema.read_curriculum(editor.doc).items[0].status == "done")
+            completed = schema.read_curriculum(editor.doc).items[0].completed_at
         member = user_id(engine, MEMBER)
     (finished,) = of(events, "k8s", "finished")
     assert (finished.from_status, finished.to_status) == ("now", "done")
@@ -82,11 +82,11 @@ async def test_finishing_and_reopening_from_a_pycrdt_client(server, curriculum):
     with database_of(server) as engine:
         async with peer(server.ws_url, doc_id, token=token) as editor:
             await seeded(editor, doc_id, engine)
-            cur.move_item(editor.doc, "k8s", "done")
+            edits.move_item(editor.doc, "k8s", "done")
             await events_when(engine, doc_id, has("k8s", "finished"), what="the finish")
-            cur.move_item(editor.doc, "k8s", "now")
+            edits.move_item(editor.doc, "k8s", "now")
             await events_when(engine, doc_id, has("k8s", "reopened"), what="the reopening")
-            cur.move_item(editor.doc, "tf", "next")
+            edits.move_item(editor.doc, "tf", "next")
             events = await events_when(engine, doc_id, has("tf", "moved"))
             assert chain_breaks(events, editor.doc) == []
         member = user_id(engine, MEMBER)
@@ -125,7 +125,7 @@ async def test_opening_a_resource_records_one_start(server, curriculum):
     with database_of(server) as engine:
         async with peer(server.ws_url, doc_id, token=token) as editor:
             await seeded(editor, doc_id, engine)
-            cur.update_item(editor.doc, "sre", url="https://sre.google/books/")
+            edits.update_item(editor.doc, "sre", url="https://sre.google/books/")
             async with signed_in(server, MENTOR) as mentor:
                 await mentor.get(f"/curricula/{doc_id}/items/sre/open")  # not a start
             async with signed_in(server, MEMBER) as member:
@@ -167,13 +167,15 @@ async def moved_by_two(engine, doc_id: str, member_at, mentor_at, rounds: int = 
         await eventually(lambda: "tf" in mentor.doc.get("items", type=Map))
         columns = ("later", "next", "now", "done")
         for i in range(rounds):
-            cur.move_item(member.doc, "tf", columns[i % 4])
-            cur.move_item(mentor.doc, "tf", columns[(i + 2) % 4])
+            edits.move_item(member.doc, "tf", columns[i % 4])
+            edits.move_item(mentor.doc, "tf", columns[(i + 2) % 4])
             await asyncio.sleep(0.3 if i % 2 else 0.05)  # some moves share a sync, some do not
         a, b = member.doc, mentor.doc
-        await eventually(lambda: cur.read_curriculum(a) == cur.read_curriculum(b), what="agree")
-        final = next(i.status for i in cur.read_curriculum(a).items if i.id == "tf")
-        cur.move_item(a, "sre", "next")  # a later event: everything before it is recorded
+        await eventually(
+            lambda: schema.read_curriculum(a) == schema.read_curriculum(b), what="agree"
+        )
+        final = next(i.status for i in schema.read_curriculum(a).items if i.id == "tf")
+        edits.move_item(a, "sre", "next")  # a later event: everything before it is recorded
 
         def settled(events) -> bool:
             moves = [e for e in of(events, "tf") if e.kind != "started"]

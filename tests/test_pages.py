@@ -7,11 +7,12 @@ import asyncio
 import pytest
 from pycrdt import Map, Text
 
-from tests.web import WEB_ENV, csrf_in, signed_in, until
+from tests.polling import until
+from tests.web import WEB_ENV, csrf_in, signed_in
 from tests.yclient import connected
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-MEMBER = "appollo@example.org"
+MEMBER, MENTOR = "appollo@example.org", "maven@example.org"
 
 
 @pytest.fixture
@@ -113,34 +114,47 @@ async def test_curricula_list_refreshes_live_when_a_listed_document_changes(serv
                         received += await anext(lines) + "\n"
 
 
-async def test_opening_a_resource_records_when_the_member_started(server):
+async def started_at(member, doc_id: str, item_id: str) -> str | None:
+    """When the member started a card, as the server holds it now (their data export)."""
+    export = (await member.get("/settings/export")).json()
+    curriculum = next(c for c in export["curricula"] if c["id"] == doc_id)
+    return next(i for i in curriculum["items"] if i["id"] == item_id)["started_at"]
+
+
+async def test_following_a_link_changes_nothing_and_the_start_is_recorded_by_a_post(server):
     doc_id, token = server.new_curriculum(MEMBER, mentors=("maven@example.org",))
+    card = {"title": "SRE book", "url": "https://sre.google/books/", "status": "next"}
     async with connected(server.ws_url, doc_id, token=token) as doc:
         with doc.transaction():
-            doc.get("meta", type=Map)["member"] = MEMBER
-            doc.get("items", type=Map)["r"] = Map(
-                {
-                    "title": "SRE book",
-                    "url": "https://sre.google/books/",
-                    "status": "next",
-                    "position": "a0",
-                    "notes": Text(),
-                }
+            doc.get("items", type=Map)["r"] = Map({**card, "position": "a", "notes": Text()})
+        async with signed_in(server, MEMBER) as member, signed_in(server, MENTOR) as mentor:
+            timeline = f"/curricula/{doc_id}/timeline"
+            await until(lambda: member.get(timeline), lambda page: "SRE book" in page.text)
+            open_link, start = (
+                f"/curricula/{doc_id}/items/r/{action}" for action in ("open", "start")
             )
-        await asyncio.sleep(0.2)
-        async with signed_in(server, "maven@example.org") as mentor:
-            answer = await mentor.get(f"/curricula/{doc_id}/items/r/open")
-            assert answer.status_code == 303
-            assert answer.headers["location"] == "https://sre.google/books/"
-        await asyncio.sleep(0.2)
-        assert "started_at" not in doc.get("items", type=Map)["r"], (
-            "a mentor's click is not a start"
-        )
-        async with signed_in(server, MEMBER) as member:
-            await member.get(f"/curricula/{doc_id}/items/r/open")
-        card = doc.get("items", type=Map)["r"]
-        for _ in range(100):
-            if card.get("started_at"):
-                break
-            await asyncio.sleep(0.02)
-        assert card.get("started_at")
+            # the link: a plain redirect, whoever follows it and from wherever
+            for headers in ({}, {"Sec-Fetch-Site": "cross-site", "Referer": "https://evil.test/"}):
+                answer = await member.get(open_link, headers=headers)
+                assert (answer.status_code, answer.headers["location"]) == (
+                    303, "https://sre.google/books/")  # fmt: skip
+            member_token = csrf_in((await member.get(timeline)).text)
+            refused = [
+                await member.post(start),  # no CSRF token
+                await member.post(start, headers={"X-CSRF-Token": "forged"}),
+                await member.post(  # another site's page, even one holding a token
+                    start, headers={"X-CSRF-Token": member_token, "Sec-Fetch-Site": "cross-site"}
+                ),
+            ]
+            assert [answer.status_code for answer in refused] == [403, 403, 403]
+            mentor_token = csrf_in((await mentor.get(timeline)).text)
+            answer = await mentor.post(start, headers={"X-CSRF-Token": mentor_token})
+            assert answer.status_code == 204  # allowed, but a mentor's click is not a start
+            assert await started_at(member, doc_id, "r") is None
+            answer = await member.post(start, headers={"X-CSRF-Token": member_token})
+            assert answer.status_code == 204
+            first = await started_at(member, doc_id, "r")
+            assert first is not None and first.endswith("Z")
+            await until(lambda: doc.get("items", type=Map)["r"].get("started_at"), bool)
+            await member.post(start, headers={"X-CSRF-Token": member_token})
+            assert await started_at(member, doc_id, "r") == first  # only the first time

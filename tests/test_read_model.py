@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 from pycrdt import Map
 
-from collab import curriculum as cur
+from collab import edits
 from storage.read_model_queries import events_for
+from tests.polling import until
 from tests.read_model_checks import database_of, rows_match, stored_rows
-from tests.web import WEB_ENV, client, signed_in, until
+from tests.web import WEB_ENV, client, signed_in
 from tests.yclient import connected, content, eventually
 
 MEMBER = "appollo@example.org"
@@ -40,7 +41,7 @@ async def test_the_curricula_list_and_its_live_refresh_load_no_document(server_f
             async with connected(server.ws_url, first, token=token) as doc:  # one room load
                 with doc.transaction():
                     doc.get("meta", type=Map)["title"] = "Appollo's path to SRE"
-                    cur.add_item(doc, title="SRE book", item_id="sre", status="next")
+                    edits.add_item(doc, title="SRE book", item_id="sre", status="next")
                 received = ""
                 while "path to SRE" not in received or "</ul>" not in received:
                     received += await anext(lines) + "\n"  # the refresh, from the read model
@@ -66,9 +67,9 @@ async def test_a_missing_table_delays_the_read_model_and_never_the_editors(
                 connected(server.ws_url, doc_id, token=token) as a,
                 connected(server.ws_url, doc_id, token=token) as b,
             ):
-                cur.add_item(a, title="Kubernetes basics", item_id="k8s", status="now")
+                edits.add_item(a, title="Kubernetes basics", item_id="k8s", status="now")
                 await eventually(lambda: "k8s" in b.get("items", type=Map))
-                cur.move_item(b, "k8s", "done")
+                edits.move_item(b, "k8s", "done")
                 await eventually(lambda: content(a) == content(b), what="the editors converge")
                 await until(lambda: failed_syncs(server), what="a failed sync")
         finally:
@@ -91,8 +92,8 @@ async def test_rebuild_recomputes_the_rows_and_keeps_the_events(server):
     doc_id, token = server.new_curriculum(MEMBER)
     with database_of(server) as engine:
         async with connected(server.ws_url, doc_id, token=token) as doc:
-            cur.add_item(doc, title="Kubernetes basics", item_id="k8s", status="now")
-            cur.set_goal(doc, "g", title="Ship to Kubernetes", skills=["kubernetes"])
+            edits.add_item(doc, title="Kubernetes basics", item_id="k8s", status="now")
+            edits.set_goal(doc, "g", title="Ship to Kubernetes", skills=["kubernetes"])
             await rows_match(engine, doc_id, doc)
             rows, events = stored_rows(engine, doc_id), events_for(engine, doc_id)
         with engine.begin() as connection:  # the read model lost, or wrong

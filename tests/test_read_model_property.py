@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collab import curriculum as cur
+from collab import edits, schema
 from server.read_model_sync import refresh
 from storage.curriculum_queries import create_curriculum
 from storage.read_model_queries import events_for
@@ -41,20 +41,22 @@ _fresh = itertools.count()
 
 def apply(doc, client: int, op: tuple) -> None:
     kind, a, b = op
-    items = [item.id for item in cur.read_curriculum(doc).items]
+    items = [item.id for item in schema.read_curriculum(doc).items]
     try:
         if kind == "add":
-            cur.add_item(doc, title=f"card {next(_fresh)}", item_id=f"c{client}x{next(_fresh)}",
+            edits.add_item(doc, title=f"card {next(_fresh)}", item_id=f"c{client}x{next(_fresh)}",
                          status=a, estimate_minutes=b, skills=["sre"])  # fmt: skip
         elif kind == "goal":
-            cur.set_goal(doc, f"g{a}", title=f"goal {a}", done=b)
+            edits.set_goal(doc, f"g{a}", title=f"goal {a}", done=b)
         elif items and kind == "move":
-            cur.move_item(doc, items[a % len(items)], b)
+            edits.move_item(doc, items[a % len(items)], b)
         elif items and kind == "edit":
-            cur.update_item(doc, items[a % len(items)], title=b.strip() or "x", estimate_minutes=a)
+            edits.update_item(
+                doc, items[a % len(items)], title=b.strip() or "x", estimate_minutes=a
+            )
         elif items and kind == "delete":
-            cur.delete_item(doc, items[a % len(items)])
-    except cur.CurriculumError:
+            edits.delete_item(doc, items[a % len(items)])
+    except edits.CurriculumError:
         pass  # e.g. a title of only spaces: refused, nothing changed
 
 
@@ -103,7 +105,7 @@ def test_read_model_equals_the_documents_after_random_concurrent_editing(
         @given(ops=session)
         def check(ops: list) -> None:
             doc_id = f"prop{len(doc_ids)}"
-            update = cur.new_curriculum_update("Property", MEMBER, [MENTOR])
+            update = edits.new_curriculum_update("Property", MEMBER, [MENTOR])
             create_curriculum(engine, doc_id, "Property", update, member, [mentor])
             refresh(engine, doc_id)
             doc_ids.append(doc_id)

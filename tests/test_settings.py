@@ -12,15 +12,33 @@ from server.settings import DEV_SECRET, SettingsError, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_every_setting_read_is_documented_and_every_documented_one_is_read():
-    code = (ROOT / "server" / "settings.py").read_text()
-    read = set(re.findall(r'env(?:\.get)?\(\s*"([A-Z_]+)"', code)) | set(
-        re.findall(r'_(?:int|float)\(env, "([A-Z_]+)"', code)
-    )
+ENVIRONMENT_READS = [
+    r'(?:environ|env)\.get\(\s*"([A-Z][A-Z0-9_]*)"',
+    r'(?:environ|env)\[\s*"([A-Z][A-Z0-9_]*)"\s*\]',
+    r'getenv\(\s*"([A-Z][A-Z0-9_]*)"',
+    r'_(?:int|float)\(\s*env,\s*"([A-Z][A-Z0-9_]*)"',
+]
+
+
+def environment_reads() -> dict[str, set[str]]:
+    """Every environment variable the project's code reads, by the file that reads it."""
+    reads: dict[str, set[str]] = {}
+    for package in ("server", "collab", "storage"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text()
+            names = {name for pattern in ENVIRONMENT_READS for name in re.findall(pattern, text)}
+            if names or re.search(r"\bos\.environ\b|\bgetenv\b", text):
+                reads[path.relative_to(ROOT).as_posix()] = names
+    return reads
+
+
+def test_every_environment_variable_read_is_documented_and_read_in_one_place():
+    reads = environment_reads()
+    assert set(reads) == {"server/settings.py"}, "settings are read in server/settings.py only"
     documented = set(
         re.findall(r"^\| `([A-Z_]+)` \|", (ROOT / "docs" / "settings.md").read_text(), re.M)
     )
-    assert read == documented
+    assert reads["server/settings.py"] == documented
 
 
 def test_production_refuses_the_development_secret():
@@ -28,8 +46,13 @@ def test_production_refuses_the_development_secret():
         load_settings({"MENTORHUB_ENV": "production"})
     with pytest.raises(SettingsError, match="SECRET_KEY"):
         load_settings({"MENTORHUB_ENV": "production", "SECRET_KEY": DEV_SECRET})
-    settings = load_settings({"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40})
-    assert settings.is_production
+    with pytest.raises(SettingsError, match="ALLOWED_HOSTS must be set in production"):
+        load_settings({"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40})
+    settings = load_settings(
+        {"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40, "ALLOWED_HOSTS": "example.org"}
+    )
+    assert settings.is_production and settings.allowed_hosts == ("example.org",)
+    assert load_settings({}).allowed_hosts == ("localhost", "127.0.0.1")
 
 
 @pytest.mark.parametrize(
@@ -60,7 +83,7 @@ def test_masked_settings_hide_secrets_and_passwords():
 
 
 def test_dev_sign_in_never_in_production():
-    production = {"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40}
+    production = {"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40, "ALLOWED_HOSTS": "x.org"}
     with pytest.raises(SettingsError, match="DEV_SIGN_IN"):
         load_settings({**production, "DEV_SIGN_IN": "true"})
     assert load_settings({"MENTORHUB_ENV": "test", "DEV_SIGN_IN": "true"}).dev_sign_in_enabled
@@ -77,6 +100,7 @@ def test_oidc_settings():
             {
                 "MENTORHUB_ENV": "production",
                 "SECRET_KEY": "s" * 40,
+                "ALLOWED_HOSTS": "mentorhub.example.org",
                 "OIDC_ISSUER": "http://idp.example",
                 "OIDC_CLIENT_ID": "x",
             }

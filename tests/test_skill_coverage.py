@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from pycrdt import Doc
 
-from collab.curriculum import delete_item, read_curriculum
 from collab.demo import demo_curriculum
+from collab.edits import delete_item
+from collab.schema import read_curriculum
 from domain.skills import GoalRef, ItemRef, coverage, unserved_skills
 
 

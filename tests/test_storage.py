@@ -156,7 +156,6 @@ async def test_round_trip_reproduces_the_document(open_store: StoreFactory) -> N
 async def test_unknown_documents_are_empty_and_bad_ids_refused(open_store: StoreFactory) -> None:
     store = await open_store()
     assert await store.load("nobody-wrote-here") == StoredDocument(b"", 0)
-    assert await store.read_since("nobody-wrote-here", 0) == []
     for bad in ("", "a/b", "x" * 65, "spaces here"):
         with pytest.raises(ValueError):
             await store.append(bad, b"\x00\x00")
@@ -195,31 +194,6 @@ async def test_ids_increase_and_are_never_reused(open_store: StoreFactory) -> No
     later = await store.append("ids", editor.updates[-1])
     assert later > first[-1]
     assert (await store.load("ids")).last_id == later
-
-
-async def test_read_since_returns_what_came_after(open_store: StoreFactory) -> None:
-    store = await open_store()
-    editor = Editor()
-    for i in range(4):
-        editor.add_item(f"item-{i}", "x")
-    ids = [await store.append("catch-up", update) for update in editor.updates]
-    await store.append("other-doc", editor.updates[0])
-    assert await store.read_since("catch-up", ids[1]) == list(
-        zip(ids[2:], editor.updates[2:], strict=True)
-    )
-    assert await store.read_since("catch-up", ids[-1]) == []
-
-    # Once compaction folded them, the snapshot stands in for the folded entries.
-    assert await store.compact("catch-up")
-    editor.add_item("item-4", "x")
-    newest = await store.append("catch-up", editor.updates[-1])
-    entries = await store.read_since("catch-up", ids[1])
-    assert [log_id for log_id, _ in entries] == [ids[-1], newest]
-    peer = Doc()
-    for _, update in await store.read_since("catch-up", 0):
-        peer.apply_update(update)
-    assert content(peer.get_update()) == editor_content(editor)
-    assert await store.read_since("catch-up", newest) == []
 
 
 async def test_compaction_keeps_the_content(open_store: StoreFactory, engine: Engine) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import html
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -70,15 +70,6 @@ async def websocket_outcome(url: str, headers: dict[str, str] | None = None) -> 
             return closed.rcvd.code if closed.rcvd else 1006
         assert isinstance(first, bytes) and first[:2] == b"\x00\x00", first
         return "synced"
-
-
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 5.0, what: str = "") -> None:
-    """Await `check()` until it is true; fail after `timeout` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what or check}")
-        await asyncio.sleep(0.05)
 
 
 def database_mentions(database_url: str, needles: list[str]) -> list[str]:

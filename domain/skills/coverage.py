@@ -1,6 +1,6 @@
 """Which items of a curriculum serve each skill of each goal, and which skills nothing serves.
 
-Works on anything shaped like the curriculum's goals and items (`collab.curriculum.Goal`
+Works on anything shaped like the curriculum's goals and items (`collab.schema.Goal`
 and `Item`, rows of the read model, or the small dataclasses here): only `id`, `title`,
 `skills` and, for items, `status` are read. Skills are compared after normalisation, so an
 item tagged `k8s` serves a goal that asks for `kubernetes`. Related skills do not count:
@@ -19,7 +19,7 @@ STATUSES = ("done", "now", "next", "later")  # the order coverage lists them in
 
 
 class GoalLike(Protocol):
-    """A goal: `collab.curriculum.Goal`, a read-model row, or a `GoalRef`."""
+    """A goal: `collab.schema.Goal`, a read-model row, or a `GoalRef`."""
 
     @property
     def id(self) -> str: ...

@@ -6,8 +6,8 @@ forms such as the sign-in page. It is accepted from the `X-CSRF-Token` header (h
 sends it on every request, see base.html) or from the form field `csrf_token`.
 
 `CSRFMiddleware` is plain ASGI. To read the form field it buffers the request body
-(at most MAX_FORM_BYTES; larger gets 413), parses it, and replays the same bytes to
-the application, which can then read its form as usual. Pages call
+(bounded by MAX_BODY_BYTES, server/body_limit.py, which sits before it), parses it,
+and replays the same bytes to the application, which can then read its form as usual. Pages call
 `csrf_token_for(request)` to put the token in their forms.
 """
 
@@ -31,7 +31,6 @@ FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-MAX_FORM_BYTES = 1024 * 1024
 
 
 def _token(settings: Settings, purpose: str, value: str) -> str:
@@ -86,9 +85,6 @@ class CSRFMiddleware:
             given = request.headers.get(HEADER)
             if given is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
                 body = await _read_body(receive)
-                if body is None:
-                    await PlainTextResponse("Request too large.", 413)(scope, receive, send)
-                    return
                 given = await _form_field(scope, body)
                 receive = _replay(body, receive)
             valid = _valid_tokens(settings, state)
@@ -117,19 +113,14 @@ class CSRFMiddleware:
         return sending
 
 
-async def _read_body(receive: Receive) -> bytes | None:
-    """The whole request body, or None when it is over MAX_FORM_BYTES."""
+async def _read_body(receive: Receive) -> bytes:
+    """The whole request body (its size is bounded by the body limit's receive)."""
     chunks: list[bytes] = []
-    size = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            return None
-        chunks.append(chunk)
+        chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
     return b"".join(chunks)

@@ -1,4 +1,7 @@
-"""Per-client rate limits for the sign-in endpoints: a sliding window per client IP."""
+"""Per-client rate limits for signing in: a sliding window per client IP.
+
+Sign-in requests count against `sign_in_limiter`; wrong access tokens on /collab count
+against `token_failure_limiter` (server/collab_endpoint.py), with the same limit."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import math
 import time
 from collections import deque
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import PlainTextResponse, Response
 
 
@@ -34,6 +37,12 @@ class RateLimiter:
         hits.append(now)
         return None
 
+    def exhausted(self, key: str) -> bool:
+        """True when `key` has used up its hits in the current window (counts nothing)."""
+        now = time.monotonic()
+        hits = self._hits.get(key)
+        return hits is not None and sum(1 for t in hits if t > now - self.window) >= self.limit
+
     def _forget_idle(self, now: float) -> None:
         for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
             del self._hits[key]
@@ -41,8 +50,9 @@ class RateLimiter:
             self._hits.clear()
 
 
-def client_ip(request: Request) -> str:
-    # uvicorn's proxy_headers put the X-Forwarded-For address of a trusted proxy here
+def client_ip(request: HTTPConnection) -> str:
+    # the connection's own address; uvicorn puts the X-Forwarded-For address here only
+    # for a proxy named in TRUSTED_PROXIES
     return request.client.host if request.client else "unknown"
 
 

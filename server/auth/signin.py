@@ -64,6 +64,8 @@ async def dev_sign_in(request: Request) -> Response:
         return limited
     async with request.form() as form:
         email = str(form.get("email") or "")
+    if not (0 < len(email) <= 320 and email.isprintable()):  # not an email any user has
+        return failed(request)
     user = await asyncio.to_thread(get_user_by_email, request.app.state.engine, email)
     if user is None or user.id is None:
         return failed(request)

@@ -33,7 +33,8 @@ def token_hash(token: str) -> str:
 
 def create_token(engine: Engine, user_id: int, name: str) -> str:
     """Make a token for the user and return it; only its hash is kept."""
-    name = " ".join(name.split())[:100] or "token"
+    printable = "".join(c if c.isprintable() else " " for c in name)  # no NUL for PostgreSQL
+    name = " ".join(printable.split())[:100] or "token"
     token = new_token()
     insert_token(engine, user_id, name, token_hash(token), token[:SHOWN])
     return token
@@ -55,16 +56,31 @@ def token_given(headers: Mapping[str, str], query: Mapping[str, str]) -> str | N
     return query.get("token") or None
 
 
-_IN_TEXT = re.compile(r"mh_[A-Za-z0-9_-]{8,}")
+# A token in a log line, each character as itself or percent-encoded (in either case,
+# even twice over: %255F), as uvicorn logs a path with its query string as it came.
+_ENCODED = "%(?:25)*"
+_TOKEN_CHAR = rf"(?:[A-Za-z0-9_-]|{_ENCODED}[0-9A-Fa-f]{{2}})"
+_PREFIX = rf"(?:m|{_ENCODED}6[dD])(?:h|{_ENCODED}68)(?:_|{_ENCODED}5[fF])"
+_IN_TEXT = re.compile(rf"{_PREFIX}{_TOKEN_CHAR}{{8,}}")
+# whatever is given as ?token= (or token= in any query), token or not
+_TOKEN_PARAMETER = re.compile(r"(\btoken(?:=|%3[dD]))[^&\s\"']+", re.I)
+REDACTED = "mh_[redacted]"
+
+
+def redact_tokens(text: str) -> str:
+    """`text` with every personal access token in it replaced, however it is encoded."""
+    return _TOKEN_PARAMETER.sub(rf"\1{REDACTED}", _IN_TEXT.sub(REDACTED, text))
 
 
 class RedactTokens(logging.Filter):
-    """Keeps tokens out of logs: uvicorn logs each WebSocket's path with its query string."""
+    """Keeps tokens out of log messages: uvicorn logs each WebSocket's path with its
+    query string. (server/logs.py also redacts every formatted line, tracebacks too.)"""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if "mh_" in message:
-            record.msg, record.args = _IN_TEXT.sub("mh_[redacted]", message), None
+        redacted = redact_tokens(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
 

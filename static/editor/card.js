@@ -133,7 +133,10 @@ export class CardView {
       const text = item.title || "Untitled";
       if (item.url) {
         const link = el("a", "card-link", text);
-        link.href = `${this.options.itemsUrl}/${encodeURIComponent(item.id)}/open`;
+        // ids are of the schema's form (items.js skips others); quoted all the same
+        const itemUrl = `${this.options.itemsUrl}/${encodeURIComponent(item.id)}`;
+        link.href = `${itemUrl}/open`;
+        link.dataset.start = `${itemUrl}/start`; // static/page.js records the start
         link.title = item.url;
         this.title.replaceChildren(link);
       } else {

@@ -59,9 +59,10 @@ class NodeYjsClient:
     ) -> NodeYjsClient:
         """Start a client for `room` on `url` (e.g. ws://127.0.0.1:PORT/collab)."""
         node = _node_executable()
-        argv = [node, str(SCRIPT), "--url", url, "--room", room]
+        # --name=value: a document id may start with "-", which parseArgs would misread
+        argv = [node, str(SCRIPT), f"--url={url}", f"--room={room}"]
         if token is not None:
-            argv += ["--token", token]
+            argv.append(f"--token={token}")
         proc = await asyncio.create_subprocess_exec(
             *argv,
             cwd=HERE,

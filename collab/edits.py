@@ -1,211 +1,99 @@
-"""Typed access to a curriculum document: reading, views and edits (see docs/document.md).
+"""Server-side edits of a curriculum document, each with the rules it checks first.
 
-Reading never raises: whatever a client wrote is coerced to the typed form. Each
-edit validates everything first, then changes the document in one transaction
+Each edit validates everything first, then changes the document in one transaction
 tagged with the caller's origin, so a rejected edit changes nothing.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Self
-from urllib.parse import urlsplit
+from typing import Any
 from uuid import uuid4
 
-from pycrdt import Array, Doc, Map, Text
+from pycrdt import Doc, Map, Text
 
-from .positions import is_key, place, sort_key
-from .schema import ITEM_STATUSES
+from .positions import place
+from .schema import (
+    DEFAULT_KIND,
+    DEFAULT_STATUS,
+    ITEM_STATUSES,
+    KINDS,
+    MAX_MINUTES,
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_TEXT,
+    MAX_TITLE,
+    Goal,
+    Item,
+    When,
+    columns,
+    entry_fields,
+    is_id,
+    iso,
+    read_curriculum,
+    strip,
+    url_ok,
+)
 
-COLUMNS = ("done", "now", "next", "later")  # display order
-KINDS = ("article", "video", "course", "book", "exercise", "project", "talk", "other")
 ITEM_FIELDS = ("title", "url", "kind", "skills", "estimate_minutes", "assigned_by")
 GOAL_FIELDS = ("title", "skills", "done")
 META_FIELDS = ("title", "member", "mentors", "created_at")
-MAX_TITLE, MAX_URL, MAX_TEXT, MAX_MINUTES, MAX_TAGS = 200, 2000, 50_000, 100_000, 30
-When = datetime | str | None
+FORM_FIELDS = ("title", "url", "kind", "status", "estimate", "skills")
 
 
 class CurriculumError(ValueError):
     """An edit was rejected; the document is unchanged."""
 
 
-def _iso(value: object) -> str | None:
-    """An ISO 8601 date-time (or datetime) as UTC `YYYY-MM-DDTHH:MM:SSZ`; None if not one."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if not isinstance(value, datetime):
-        return None
-    try:
-        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-    except (OverflowError, ValueError):  # e.g. year 1 with a positive offset
-        return None
-    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+def new_item_from_form(fields: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A new card's values from the add form's text fields: (values, errors by field).
 
-
-def _url_ok(url: object) -> bool:
-    """Empty, or an http(s) address (safe to put in an href)."""
-    if url == "":
-        return True
-    if not isinstance(url, str) or len(url) > MAX_URL or any(c.isspace() for c in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
-
-
-def _seq(value: object) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else []
-
-
-def _tags(value: object) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v.strip() for v in _seq(value) if isinstance(v, str) and v.strip()))
-
-
-def _str(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _minutes(value: object) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return int(value) if 0 <= value <= MAX_MINUTES else None
-
-
-class _Record:
-    """Pure converters to and from plain dicts (tuples become lists)."""
-
-    COERCE: ClassVar[dict[str, Callable[[Any], Any]]]  # field -> never-raising coercion
-
-    def to_dict(self) -> dict[str, Any]:
-        return {key: _jsonable(value) for key, value in vars(self).items()}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Self:
-        return cls(**{key: coerce(data.get(key)) for key, coerce in cls.COERCE.items()})
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, _Record):
-        return value.to_dict()
-    return [_jsonable(v) for v in value] if isinstance(value, tuple) else value
-
-
-@dataclass(frozen=True)
-class Item(_Record):
-    id: str
-    title: str
-    url: str = ""
-    kind: str = "other"
-    skills: tuple[str, ...] = ()
-    status: str = "later"
-    position: str = ""  # "" when missing or malformed: sorts first
-    estimate_minutes: int | None = None
-    assigned_by: str | None = None
-    started_at: str | None = None
-    completed_at: str | None = None
-    notes: str = ""
-
-    COERCE = {
-        "id": _str, "title": _str, "url": lambda v: v if _url_ok(v) else "",
-        "kind": lambda v: v if v in KINDS else "other", "skills": _tags,
-        "status": lambda v: v if v in ITEM_STATUSES else "later",
-        "position": lambda v: v if is_key(v) else "", "estimate_minutes": _minutes,
-        "assigned_by": lambda v: v if isinstance(v, str) and v else None,
-        "started_at": _iso, "completed_at": _iso, "notes": _str,
+    The editor's JavaScript (validateNewItem) applies the same rules before it adds a
+    card itself; the shared fixture checks both accept and refuse the same input.
+    """
+    raw = {name: str(fields.get(name) or "") for name in FORM_FIELDS}
+    errors: dict[str, str] = {}
+    title = strip(raw["title"])
+    if not title:
+        errors["title"] = "Give the resource a title."
+    elif len(title) > MAX_TITLE:
+        errors["title"] = f"The title is too long ({len(title)} of at most {MAX_TITLE} characters)."
+    url = strip(raw["url"])
+    if not url_ok(url):
+        errors["url"] = "The link must start with http:// or https:// (or leave it empty)."
+    estimate, minutes = strip(raw["estimate"]), None
+    if estimate:
+        digits = re.fullmatch("[0-9]{1,9}", estimate)
+        minutes = int(estimate) if digits else None
+        if minutes is None or minutes > MAX_MINUTES:
+            errors["estimate"] = (
+                f"The estimate must be a whole number of minutes from 0 to {MAX_MINUTES}."
+            )
+    skills = list(dict.fromkeys(s for s in (strip(s) for s in raw["skills"].split(",")) if s))
+    if len(skills) > MAX_TAGS:
+        errors["skills"] = f"At most {MAX_TAGS} skills."
+    elif any(len(s) > MAX_TAG for s in skills):
+        errors["skills"] = f"Each skill can be at most {MAX_TAG} characters."
+    kind = raw["kind"] or DEFAULT_KIND
+    if kind not in KINDS:
+        errors["kind"] = f"The kind must be one of {', '.join(KINDS)}."
+    status = raw["status"] or DEFAULT_STATUS
+    if status not in ITEM_STATUSES:
+        errors["status"] = f"The column must be one of {', '.join(ITEM_STATUSES)}."
+    values = {
+        "title": title, "url": url, "kind": kind, "status": status,
+        "estimate_minutes": minutes, "skills": skills,
     }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Goal(_Record):
-    id: str
-    title: str
-    skills: tuple[str, ...] = ()
-    done: bool = False
-    position: str = ""
-
-    COERCE = {
-        "id": _str, "title": _str, "skills": _tags, "done": lambda v: v is True,
-        "position": lambda v: v if is_key(v) else "",
-    }  # fmt: skip
-
-
-def _item_order(item: Item) -> tuple[int, str, str]:
-    return (COLUMNS.index(item.status), *sort_key(item.position, item.id))
-
-
-@dataclass(frozen=True)
-class Curriculum(_Record):
-    title: str = ""
-    member: str = ""
-    mentors: tuple[str, ...] = ()
-    created_at: str | None = None
-    items: tuple[Item, ...] = ()  # by column (done, now, next, later), position, id
-    goals: tuple[Goal, ...] = ()  # by position, id
-    resume: str = ""
-
-    COERCE = {
-        "title": _str, "member": _str, "mentors": _tags, "created_at": _iso, "resume": _str,
-        "items": lambda v: tuple(sorted(
-            (Item.from_dict(i) for i in _seq(v) if isinstance(i, Mapping)), key=_item_order)),
-        "goals": lambda v: tuple(sorted(
-            (Goal.from_dict(g) for g in _seq(v) if isinstance(g, Mapping)),
-            key=lambda g: sort_key(g.position, g.id))),
-    }  # fmt: skip
-
-
-def read_curriculum(doc: Doc) -> Curriculum:
-    """The document as a typed value; junk is coerced, never raised."""
-    data = _plain(doc.get("meta", type=Map))
-    for root in ("items", "goals"):
-        entries = _plain(doc.get(root, type=Map)).items()
-        data[root] = [{**value, "id": key} for key, value in entries if isinstance(value, dict)]
-    data["resume"] = str(doc.get("resume", type=Text))
-    return Curriculum.from_dict(data)
-
-
-def _plain(value: Any, depth: int = 0) -> Any:
-    """Shared types as plain values; anything unusual (XML, sub-documents) becomes None."""
-    if isinstance(value, Map | dict):
-        return {str(k): _plain(v, depth + 1) for k, v in value.items()} if depth < 8 else {}
-    if isinstance(value, Array | list):
-        return [_plain(v, depth + 1) for v in value] if depth < 8 else []
-    if isinstance(value, Text):
-        return str(value)
-    return value if isinstance(value, str | int | float | bool) else None
-
-
-def columns(curriculum: Curriculum) -> dict[str, list[Item]]:
-    """Items per column, in display order done, now, next, later."""
-    result: dict[str, list[Item]] = {status: [] for status in COLUMNS}
-    for item in curriculum.items:  # already in (column, position, id) order
-        result[item.status].append(item)
-    return result
-
-
-def timeline(curriculum: Curriculum) -> dict[str, list[Item]]:
-    """past (done, by completion time, oldest first), now, next, later."""
-    cols = columns(curriculum)
-    past = sorted(cols.pop("done"), key=lambda i: (i.completed_at is None, i.completed_at or ""))
-    return {"past": past, **cols}
-
-
-# -- edits ---------------------------------------------------------------------------
+    return ({}, errors) if errors else (values, {})
 
 
 def add_item(
-    doc: Doc, *, title: str, url: str = "", kind: str = "article", skills: Sequence[str] = (),
-    estimate_minutes: int | None = None, status: str = "later", assigned_by: str | None = None,
-    item_id: str | None = None, notes: str = "", when: When = None, origin: Any = None,
+    doc: Doc, *, title: str, url: str = "", kind: str = DEFAULT_KIND, skills: Sequence[str] = (),
+    estimate_minutes: int | None = None, status: str = DEFAULT_STATUS,
+    assigned_by: str | None = None, item_id: str | None = None, notes: str = "",
+    when: When = None, origin: Any = None,
 ) -> str:  # fmt: skip
     """Add a card at the end of its column; returns its id."""
     values = _validated(ITEM_FIELDS + ("status", "text"), title=title, url=url, kind=kind,
@@ -220,11 +108,6 @@ def add_item(
     with doc.transaction(origin=origin):
         doc.get("items", type=Map)[item_id] = Map(values)
     return item_id
-
-
-def update_item(doc: Doc, item_id: str, *, origin: Any = None, **fields: Any) -> None:
-    """Change some of: title, url, kind, skills, estimate_minutes, assigned_by."""
-    _write(doc, "items", item_id, _validated(ITEM_FIELDS, **fields), origin)
 
 
 def move_item(
@@ -260,27 +143,19 @@ def move_item(
             _write(doc, "items", ids[i], {"position": key}, origin)
 
 
+def update_item(doc: Doc, item_id: str, *, origin: Any = None, **fields: Any) -> None:
+    """Change some of: title, url, kind, skills, estimate_minutes, assigned_by."""
+    _write(doc, "items", item_id, _validated(ITEM_FIELDS, **fields), origin)
+
+
 def delete_item(doc: Doc, item_id: str, *, origin: Any = None) -> None:
     _delete(doc, "items", item_id, origin)
-
-
-def set_note_text(doc: Doc, item_id: str, text: str, *, origin: Any = None) -> None:
-    """Replace a card's notes (only the part that differs is rewritten)."""
-    text = _validated(("text",), text=text)["text"]
-    _entry(doc, "items", item_id)
-    with doc.transaction(origin=origin):
-        entry = _map(doc, "items", item_id)
-        notes = entry.get("notes")
-        if isinstance(notes, Text):
-            _replace_text(notes, text)
-        else:
-            entry["notes"] = Text(text)
 
 
 def mark_started(doc: Doc, item_id: str, when: When = None, *, origin: Any = None) -> bool:
     """Record when the member first opened the card's link; False if already recorded."""
     stamp = _stamp(when)
-    if _iso(_entry(doc, "items", item_id).get("started_at")) is not None:
+    if iso(_entry(doc, "items", item_id).get("started_at")) is not None:
         return False
     _write(doc, "items", item_id, {"started_at": stamp}, origin)
     return True
@@ -294,7 +169,7 @@ def set_goal(
     given = {"title": title, "skills": skills, "done": done}
     values = _validated(GOAL_FIELDS, **{k: v for k, v in given.items() if v is not None})
     goals = doc.get("goals", type=Map)
-    if isinstance(goal_id, str) and goal_id in goals:
+    if is_id(goal_id) and goal_id in goals:
         _write(doc, "goals", goal_id, values, origin)
         return goal_id
     if "title" not in values:
@@ -336,7 +211,7 @@ def new_curriculum_update(
     return doc.get_update()
 
 
-# -- edit helpers --------------------------------------------------------------------
+# -- helpers -------------------------------------------------------------------------
 
 
 def _unicode_ok(value: object) -> bool:
@@ -350,10 +225,9 @@ def _unicode_ok(value: object) -> bool:
 
 
 def _entry(doc: Doc, root: str, entry_id: object) -> Map | dict[str, Any]:
-    usable = isinstance(entry_id, str) and _unicode_ok(entry_id)
-    entry = doc.get(root, type=Map).get(entry_id) if usable else None
+    entry = doc.get(root, type=Map).get(entry_id) if is_id(entry_id) else None
     if not isinstance(entry, Map | dict):
-        raise CurriculumError(f"no {root[:-1]} with id {entry_id!r}")
+        raise CurriculumError(f"no {root[:-1]} with id {str(entry_id)[:80]!r}")
     return entry
 
 
@@ -362,7 +236,7 @@ def _map(doc: Doc, root: str, entry_id: str) -> Map:
     entry = _entry(doc, root, entry_id)
     if isinstance(entry, Map):
         return entry
-    data = (Item if root == "items" else Goal).from_dict(_plain(entry)).to_dict()
+    data = (Item if root == "items" else Goal).from_dict(entry_fields(entry)).to_dict()
     del data["id"]
     if root == "items":
         data["notes"] = Text(data["notes"])
@@ -374,7 +248,7 @@ def _write(
     doc: Doc, root: str, entry_id: str, values: dict[str, Any], origin: Any,
     changes_only: bool = True,
 ) -> None:  # fmt: skip
-    """Set fields of an entry; by default only those that differ (forms post every field)."""
+    """Set fields of an entry; by default only those that differ."""
     _entry(doc, root, entry_id)
     with doc.transaction(origin=origin):
         entry = _map(doc, root, entry_id)
@@ -392,22 +266,22 @@ def _delete(doc: Doc, root: str, entry_id: str, origin: Any) -> None:
 def _new_id(doc: Doc, root: str, entry_id: str | None) -> str:
     if entry_id is None:
         return uuid4().hex[:12]
-    if not isinstance(entry_id, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", entry_id):
-        raise CurriculumError(f"id {entry_id!r} must be 1 to 64 of A-Z a-z 0-9 _ -")
+    if not is_id(entry_id):
+        raise CurriculumError(f"id {str(entry_id)[:80]!r} must be 1 to 64 of A-Z a-z 0-9 _ -")
     if entry_id in doc.get(root, type=Map):
         raise CurriculumError(f"id {entry_id!r} is already taken")
     return entry_id
 
 
 def _stamp(when: When) -> str:
-    stamp = _iso(datetime.now(UTC) if when is None else when)
+    stamp = iso(datetime.now(UTC) if when is None else when)
     if stamp is None:
-        raise CurriculumError(f"{when!r} is not an ISO 8601 date and time")
+        raise CurriculumError(f"{str(when)[:80]!r} is not an ISO 8601 date and time")
     return stamp
 
 
 def _short(value: object, limit: int = 320) -> bool:
-    return isinstance(value, str) and 0 < len(value.strip()) <= limit
+    return isinstance(value, str) and 0 < len(strip(value)) <= limit
 
 
 def _short_list(value: object, limit: int) -> bool:
@@ -420,9 +294,12 @@ _KINDS, _STATUSES = ", ".join(KINDS), ", ".join(ITEM_STATUSES)
 # field -> (check, message); values that pass are stripped, lists deduplicated
 _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "title": (lambda v: _short(v, MAX_TITLE), f"title must be 1 to {MAX_TITLE} characters"),
-    "url": (lambda v: isinstance(v, str) and _url_ok(v.strip()), "url must be http(s) or empty"),
+    "url": (lambda v: isinstance(v, str) and url_ok(strip(v)), "url must be http(s) or empty"),
     "kind": (lambda v: v in KINDS and isinstance(v, str), f"kind must be one of {_KINDS}"),
-    "skills": (lambda v: _short_list(v, 50), f"skills: at most {MAX_TAGS}, 1 to 50 characters"),
+    "skills": (
+        lambda v: _short_list(v, MAX_TAG),
+        f"skills: at most {MAX_TAGS}, 1 to {MAX_TAG} characters",
+    ),
     "estimate_minutes": (
         lambda v: v is None or (type(v) is int and 0 <= v <= MAX_MINUTES),
         f"estimate_minutes must be a whole number from 0 to {MAX_MINUTES}",
@@ -431,7 +308,7 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "done": (lambda v: isinstance(v, bool), "done must be true or false"),
     "member": (_short, "member must be 1 to 320 characters"),
     "mentors": (lambda v: _short_list(v, 320), f"mentors: at most {MAX_TAGS}, 1 to 320 characters"),
-    "created_at": (lambda v: _iso(v) is not None, "created_at must be an ISO 8601 date and time"),
+    "created_at": (lambda v: iso(v) is not None, "created_at must be an ISO 8601 date and time"),
     "status": (lambda v: v in ITEM_STATUSES and isinstance(v, str), f"status: one of {_STATUSES}"),
     "text": (lambda v: isinstance(v, str) and len(v) <= MAX_TEXT, "text is too long"),
 }
@@ -449,10 +326,10 @@ def _validated(allowed: tuple[str, ...], **values: Any) -> dict[str, Any]:
         if not _unicode_ok(value):  # pycrdt panics on lone surrogates
             raise CurriculumError(f"{key} is not valid Unicode")
         if key == "created_at":
-            value = _iso(value)
+            value = iso(value)
         elif isinstance(value, list | tuple):
-            value = list(dict.fromkeys(v.strip() for v in value))
-        result[key] = value.strip() if isinstance(value, str) and key != "text" else value
+            value = list(dict.fromkeys(strip(v) for v in value))
+        result[key] = strip(value) if isinstance(value, str) and key != "text" else value
     return result
 
 

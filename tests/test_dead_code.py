@@ -1,0 +1,68 @@
+"""No dead code in the packages: vulture finds nothing but what a framework or template uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import vulture
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# name -> who uses it, where vulture cannot see
+USED_ELSEWHERE = {
+    "collect": "prometheus_client calls a collector's collect()",
+    "format": "logging calls a formatter's format()",
+    "msg": "logging reads a record's msg",
+    "autoescape": "Jinja2 reads it",
+    "regex": "Starlette's path convertor protocol",
+    "convert": "Starlette's path convertor protocol",
+    "to_string": "Starlette's path convertor protocol",
+    "done_minutes": "templates/_timeline.html",
+    "planned_minutes": "templates/_timeline.html",
+    "_configure": "a SQLAlchemy event listener",
+    "_begin": "a SQLAlchemy event listener",
+    "isolation_level": "SQLAlchemy reads it",
+    "naming_convention": "SQLAlchemy reads it",
+    "impl": "SQLAlchemy's TypeDecorator",
+    "cache_ok": "SQLAlchemy's TypeDecorator",
+    "process_bind_param": "SQLAlchemy's TypeDecorator",
+    "process_result_value": "SQLAlchemy's TypeDecorator",
+    "updated_at": "a column written by the database",
+    "last_load_rows": "tests/test_storage.py checks what a load read",
+    "GOING_AWAY": "a close code of the protocol",
+    "SERVICE_RESTART": "a close code of the protocol",
+    "step2": "SyncUpdate field: which message carried the update",
+    "all_overviews": "the dashboards to come (docs/read-model.md)",
+    "items_of": "the dashboards to come (docs/read-model.md)",
+    "goals_of": "the dashboards to come (docs/read-model.md)",
+    "events_for": "the dashboards to come (docs/read-model.md)",
+    "events_for_curricula": "the dashboards to come (docs/read-model.md)",
+    "events_of_member": "the dashboards to come (docs/read-model.md)",
+    "programme_events": "the dashboards to come (docs/read-model.md)",
+    "finished_with_urls": "the dashboards to come (docs/read-model.md)",
+    "overviews_of_mentor": "the dashboards to come (docs/read-model.md)",
+    "overviews_of_member": "the dashboards to come (docs/read-model.md)",
+    "update_item": "tests (the read model against random edits); card editing forms to come",
+    "delete_item": "tests (the read model against random edits); card editing forms to come",
+    "delete_goal": "tests (the read model against random edits); the goals editor to come",
+}
+
+
+def _table_column(item: vulture.core.Item) -> bool:
+    """A column of a table in storage/: read and written by SQL through its name."""
+    in_storage = Path(item.filename).resolve().parent == ROOT / "storage"
+    return in_storage and item.typ == "variable"
+
+
+def test_no_code_is_unused() -> None:
+    finder = vulture.Vulture()
+    finder.scavenge(
+        [str(ROOT / package) for package in ("server", "collab", "storage")],
+        exclude=[str(ROOT / "storage" / "migrations")],
+    )
+    unused = [
+        f"{Path(item.filename).relative_to(ROOT)}:{item.first_lineno} {item.typ} {item.name}"
+        for item in finder.get_unused_code(min_confidence=60)
+        if item.name not in USED_ELSEWHERE and not _table_column(item)
+    ]
+    assert unused == [], "unused code (remove it, or give it a caller):\n" + "\n".join(unused)
