@@ -21,12 +21,12 @@ from pycrdt import Map, Text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from collab.schema import Curriculum, Item, columns
 from server.listing import CurriculumListing
 from server.pages import timeline_context
 from server.settings import PROJECT_ROOT
+from server.static_files import StaticAssets
 from server.templating import make_templates
 from server.urls import path, segment
 from tests.polling import until
@@ -69,7 +69,7 @@ def routes(segment_pattern: str) -> re.Pattern[str]:
                 f"/curricula/{seg}(?:/timeline(?:/stream)?|/items(?:/{seg}/(?:open|start|move))?)?",
                 f"/settings(?:/tokens(?:/{seg}/revoke)?|/export|/forget)?",
                 "/auth/(?:login|logout|dev|oidc/start)",
-                "/static/[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.-]+)*\\.(?:css|js|mjs)",
+                "/static/[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*\\.(?:css|js|mjs)",
             ]
         )
     )
@@ -225,8 +225,9 @@ def test_the_link_builder_keeps_every_id_in_one_segment():
 
 
 def test_every_template_keeps_hostile_ids_in_their_segment():
-    static = StaticFiles(directory=PROJECT_ROOT / "static")
+    static = StaticAssets(PROJECT_ROOT / "static")
     app = Starlette(routes=[Mount("/static", static, name="static")])  # for url_for
+    app.state.static_files = static
     request = Request(
         {
             "type": "http",
