@@ -32,6 +32,8 @@ from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
+from .notifications import start_outbox
+from .people_routes import people_routes
 from .security_headers import SecurityHeadersMiddleware
 from .settings import PROJECT_ROOT, Settings
 from .templating import make_templates
@@ -66,6 +68,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.oidc = make_oidc_client(settings)
         redact_tokens_in_logs("uvicorn.error", "uvicorn.access")
         app.state.sign_in_limiter = RateLimiter(settings.sign_in_rate_limit)
+        app.state.outbox = start_outbox(engine, settings)  # emails (server/notifications)
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -76,6 +79,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             for task in background:
                 task.cancel()
+            await app.state.outbox.aclose()
             await rooms.close()
             if isinstance(fanout, RedisFanout):
                 await fanout.aclose()
@@ -98,6 +102,7 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/collab/{doc_id}", collab_socket),
         auth_mount(settings),
         *account_routes(),
+        *people_routes(),  # profiles, requests, inbox, offers, /api/match
         Mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
     ]
     middleware = [

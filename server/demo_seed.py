@@ -16,6 +16,8 @@ from storage.account_queries import add_user, get_user_by_email
 from storage.curriculum_queries import create_curriculum
 from storage.models import Document
 
+from .demo_people import seed_people
+
 
 @dataclass(frozen=True)
 class DemoPerson:
@@ -53,4 +55,5 @@ def seed_demo(engine: Engine) -> list[str]:
         demo.fill(doc)
         create_curriculum(engine, demo.doc_id, demo.title, doc.get_update(), member, [mentor])
         created.append(f"{demo.title} (/curricula/{demo.doc_id})")
+    created += seed_people(engine)  # profiles and open requests (server/demo_people.py)
     return created

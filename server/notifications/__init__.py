@@ -13,6 +13,12 @@ transaction as the change it tells about, and a background sender with retries.
 See docs/notifications.md.
 """
 
+from typing import Any
+
+from sqlalchemy import Engine
+from starlette.requests import Request
+
+from ..settings import Settings
 from .kinds import KINDS, Kind, optional_kinds, register_kind
 from .messages import UnknownKind, compose, notify
 from .outbox import OutboxWorker
@@ -32,19 +38,32 @@ __all__ = [
     "optional_kinds",
     "register_kind",
     "site_url",
+    "start_outbox",
     "wake_outbox",
 ]
 
 
-def site_url(request: object) -> str:
+def site_url(request: Request) -> str:
     """The public address links in emails start with: PUBLIC_URL, else this request's."""
-    state = request.app.state  # type: ignore[attr-defined]
-    configured: str = state.settings.public_url
-    return (configured or str(request.base_url)).rstrip("/")  # type: ignore[attr-defined]
+    configured: str = request.app.state.settings.public_url
+    return (configured or str(request.base_url)).rstrip("/")
 
 
-def wake_outbox(state: object) -> None:
+def wake_outbox(state: Any) -> None:
     """Have the sender look at the outbox now (call it after the transaction commits)."""
     worker = getattr(state, "outbox", None)
     if worker is not None:
         worker.wake()
+
+
+def start_outbox(engine: Engine, settings: Settings) -> OutboxWorker:
+    """The background sender of a server process (started; `aclose()` it on shutdown)."""
+    worker = OutboxWorker(
+        engine,
+        make_sender(settings),
+        settings.smtp_from,
+        retry_seconds=settings.email_retry_seconds,
+        max_attempts=settings.email_max_attempts,
+    )
+    worker.start()
+    return worker
