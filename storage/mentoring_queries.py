@@ -45,14 +45,14 @@ class ProposalRow:
 
 def _ref(row: Any, prefix: str) -> PersonRef:
     mapping = row._mapping
-    return PersonRef(mapping[f"{prefix}_id"], mapping[f"{prefix}_name"], mapping[f"{prefix}_email"])
+    return PersonRef(mapping[f"{prefix}__id"], mapping[f"{prefix}__name"], mapping[f"{prefix}__email"])
 
 
 def _people_columns(alias: Any, prefix: str) -> list[Any]:
     return [
-        alias.c.id.label(f"{prefix}_id"),
-        alias.c.name.label(f"{prefix}_name"),
-        alias.c.email.label(f"{prefix}_email"),
+        alias.c.id.label(f"{prefix}__id"),
+        alias.c.name.label(f"{prefix}__name"),
+        alias.c.email.label(f"{prefix}__email"),
     ]
 
 
