@@ -45,7 +45,9 @@ class ProposalRow:
 
 def _ref(row: Any, prefix: str) -> PersonRef:
     mapping = row._mapping
-    return PersonRef(mapping[f"{prefix}__id"], mapping[f"{prefix}__name"], mapping[f"{prefix}__email"])
+    return PersonRef(
+        mapping[f"{prefix}__id"], mapping[f"{prefix}__name"], mapping[f"{prefix}__email"]
+    )
 
 
 def _people_columns(alias: Any, prefix: str) -> list[Any]:

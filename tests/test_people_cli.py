@@ -91,8 +91,8 @@ def test_import_creates_then_updates_people_and_profiles(mentorhub, tmp_path, pe
     engine = make_engine(mentorhub.url)
     with engine.connect() as connection:
         name, paused = connection.execute(sa.text(
-            "SELECT name, paused FROM user_account JOIN profile ON profile.user_id = user_account.id "
-            "WHERE email = 'charlie@example.org'")).one()  # fmt: skip
+            "SELECT name, paused FROM user_account JOIN profile ON profile.user_id = "
+            "user_account.id WHERE email = 'charlie@example.org'")).one()  # fmt: skip
         skills = connection.execute(sa.text(
             "SELECT skill, level FROM profile_skill JOIN user_account ON user_account.id = user_id "
             "WHERE email = 'charlie@example.org' AND side = 'offers'")).all()  # fmt: skip
