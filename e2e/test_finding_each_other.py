@@ -27,10 +27,9 @@ LIVE = 5_000  # ms: pages refresh on a change made by this server at once, else 
 
 @pytest.fixture(scope="module")
 def smtp_server() -> Iterator[TestSMTPServer]:
-    server = TestSMTPServer()
-    server.controller.start()
+    server = TestSMTPServer().start()
     yield server
-    server.controller.stop()
+    server.stop()
 
 
 @pytest.fixture(scope="module")

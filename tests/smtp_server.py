@@ -61,8 +61,18 @@ class TestSMTPServer:
 
     def __init__(self) -> None:
         self.inbox = Inbox()
-        self.port = _free_port()
+        self.port = _free_port()  # nothing listens until start()
+        self.controller: Controller | None = None
+
+    def start(self) -> TestSMTPServer:
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     def env(self) -> dict[str, str]:
         """mentorHub settings for sending through this server."""
@@ -76,9 +86,8 @@ class TestSMTPServer:
 
 @pytest.fixture
 def smtp() -> Iterator[TestSMTPServer]:
-    server = TestSMTPServer()
-    server.controller.start()
+    server = TestSMTPServer().start()
     try:
         yield server
     finally:
-        server.controller.stop()
+        server.stop()
