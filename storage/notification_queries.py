@@ -31,13 +31,21 @@ def wants(connection: Connection, user_id: int, kind: str) -> bool:
     return enabled is None or bool(enabled)
 
 
-def enqueue(connection: Connection, user_id: int, kind: str, subject: str, body: str) -> int | None:
-    """Queue an email to the user; None (nothing queued) when they turned `kind` off or
-    have no account any more."""
+def enqueue(
+    connection: Connection,
+    user_id: int,
+    kind: str,
+    subject: str,
+    body: str,
+    *,
+    optional: bool = True,
+) -> int | None:
+    """Queue an email to the user; None (nothing queued) when they turned `kind` off
+    (only an `optional` kind can be) or have no account any more."""
     recipient = connection.execute(
         sa.select(col(User.email)).where(col(User.id) == user_id)
     ).scalar()
-    if recipient is None or not wants(connection, user_id, kind):
+    if recipient is None or (optional and not wants(connection, user_id, kind)):
         return None
     now = utcnow()
     return int(

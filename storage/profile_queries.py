@@ -8,13 +8,13 @@ Blocking functions; the server calls them with `asyncio.to_thread`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 
 from domain.matching import OfferedSkill
 from domain.matching import Profile as MatchProfile
@@ -22,6 +22,7 @@ from storage.account_queries import AccountError, _insert_user, normalise_email
 from storage.accounts import ROLES, User
 from storage.database import write_transaction
 from storage.models import utcnow
+from storage.notifications import OutboxMessage  # noqa: F401  (a table of PEOPLE_TEXT)
 from storage.people import Mentorship, Profile, ProfileSkill
 
 
@@ -199,3 +200,41 @@ def import_people(engine: Engine, entries: Sequence[tuple[MatchProfile, bool]]) 
                 updated.append(email)
             save_profile(connection, user_id, profile, profile.mentees if mentees_given else None)
     return Imported(tuple(created), tuple(updated))
+
+
+# Free text about people that others wrote: what ForgetMe scrubs of a person's name.
+PEOPLE_TEXT = {
+    "profile": ("user_id", ("about",)),
+    "mentoring_request": ("id", ("goal", "motivation", "expectations", "description")),
+    "mentoring_offer": ("id", ("title", "text")),
+    "proposal": ("id", ("message", "note")),
+    "notification_outbox": ("id", ("subject", "body")),
+}
+
+
+def rewrite_mentions(engine: Engine, needles: Sequence[str], rewrite: Callable[[str], str]) -> int:
+    """Apply `rewrite` to every text of PEOPLE_TEXT that mentions a needle (any case);
+    how many rows changed. ForgetMe runs it before the person's own rows go."""
+    changed = 0
+    metadata = SQLModel.metadata
+    with write_transaction(engine) as connection:
+        for name, (key, columns) in PEOPLE_TEXT.items():
+            table = metadata.tables[name]
+            mentions = [
+                sa.func.lower(table.c[column]).contains(needle.lower(), autoescape=True)
+                for column in columns
+                for needle in needles
+                if needle
+            ]
+            if not mentions:
+                continue
+            rows = connection.execute(
+                sa.select(table.c[key], *(table.c[c] for c in columns)).where(sa.or_(*mentions))
+            ).all()
+            for row in rows:
+                values = {c: rewrite(row._mapping[c]) for c in columns}
+                connection.execute(
+                    sa.update(table).where(table.c[key] == row._mapping[key]).values(**values)
+                )
+                changed += 1
+    return changed

@@ -15,6 +15,7 @@ from tests.people import (
     answer,
     ask,
     counts,
+    import_people,
     import_personas,
     proposal_ids,
     ranked_names,
@@ -22,7 +23,7 @@ from tests.people import (
     write_request,
 )
 from tests.server_process import ROOT
-from tests.web import WEB_ENV, csrf_token, signed_in
+from tests.web import WEB_ENV, csrf_token, database_mentions, signed_in
 
 CHARLIE, MILES, KENJI = "charlie@example.org", "miles@example.org", "kenji@example.org"
 PRIYA, OMAR = "priya@example.org", "omar@example.org"
@@ -241,3 +242,29 @@ async def test_the_json_endpoint_ranks_with_a_token_and_refuses_without(programm
         assert (
             await browser.post("/api/match", json={"request": other}, headers=staff)
         ).status_code == 200
+
+
+async def test_forgetting_a_member_leaves_their_name_nowhere_in_requests_or_emails(
+    programme, smtp, tmp_path
+):
+    url = programme.database_url
+    zelda = {
+        "email": "zelda.quux@example.org", "name": "Zelda Quux", "role": "member",
+        "seeks": ["recursion"], "formats": ["live"], "timezone": "America/New_York",
+    }  # fmt: skip
+    import_people(programme, [zelda], tmp_path)
+    async with signed_in(programme, zelda["email"]) as member:
+        request_id = await write_request(member, description="Zelda Quux, boot camp graduate.")
+        assert (await ask(member, request_id, user_id(url, MILES))).status_code == 303
+    smtp.inbox.wait_for(lambda got: any("Zelda Quux" in (m["Subject"] or "") for m in got))
+    async with signed_in(programme, MILES) as miles:  # Miles's note names her too
+        [proposal] = await proposal_ids(miles)
+        assert (
+            await answer(miles, proposal, "accept", note="Welcome, Zelda Quux!")
+        ).status_code == 303
+    programme.cli("forget", zelda["email"])
+    assert database_mentions(url, [zelda["email"], zelda["name"]]) == []
+    assert counts(url, ["mentoring_request", "mentorship"]) == {
+        "mentoring_request": 0,
+        "mentorship": 0,
+    }

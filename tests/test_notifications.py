@@ -94,3 +94,19 @@ def test_kinds_are_registered_once_and_templates_need_their_values():
 
     with pytest.raises(jinja2.UndefinedError):
         compose("offer_taken", person={"name": "Ann"})
+
+
+def test_a_kind_turned_off_queues_nothing_unless_it_cannot_be_turned_off(engine):
+    from storage.account_queries import add_user
+    from storage.database import write_transaction
+    from storage.notification_queries import enqueue, preferences, set_preferences
+
+    ann = add_user(engine, "ann@example.org", "Ann")
+    assert ann.id is not None
+    set_preferences(engine, ann.id, {"answer": False, "proposal": True})
+    assert preferences(engine, ann.id) == {"answer": False, "proposal": True}
+    with write_transaction(engine) as connection:
+        assert enqueue(connection, ann.id, "answer", "A new answer", "…") is None
+        assert enqueue(connection, ann.id, "proposal", "Asked", "…") is not None
+        assert enqueue(connection, ann.id, "answer", "Welcome", "…", optional=False) is not None
+        assert enqueue(connection, 10**6, "proposal", "Nobody", "…") is None

@@ -57,4 +57,4 @@ def notify(
         kind, person=person, site_url=site, settings_url=f"{site}/settings/notifications",
         **context,
     )  # fmt: skip
-    return enqueue(connection, person.id, kind, subject, body)
+    return enqueue(connection, person.id, kind, subject, body, optional=KINDS[kind].optional)
