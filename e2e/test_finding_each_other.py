@@ -10,14 +10,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.oidc_provider import OIDCProvider
 from tests.people import import_personas
 from tests.server_process import ServerProcess
 from tests.smtp_server import TestSMTPServer
 
-from .conftest import DESKTOP, PHONE, Person, assert_no_serious_violations, new_context
+from .conftest import (
+    DESKTOP,
+    PHONE,
+    Person,
+    assert_no_serious_violations,
+    collect_errors,
+    new_context,
+    start_server,
+)
 from .test_editor import add_card, card, expect_column
 
 CHARLIE = Person("charlie@example.org", "Charlie", "member")
@@ -38,15 +46,7 @@ def programme(
 ) -> Iterator[ServerProcess]:
     """A server with the people of the user stories, sending email to the test server."""
     folder = tmp_path_factory.mktemp("people-server")
-    env = {
-        "DATABASE_URL": f"sqlite:///{folder / 'mentorhub.sqlite3'}",
-        "SIGN_IN_RATE_LIMIT_PER_MINUTE": "10000",
-        **oidc.env(),
-        **smtp_server.env(),
-    }
-    server = ServerProcess(env, folder / "server.log")
-    server.migrate()
-    server.start()
+    server = start_server(folder, oidc, **smtp_server.env())
     import_personas(server, folder)
     for person in (CHARLIE, MILES):
         oidc.set_user(person.email, email=person.email, email_verified=True, name=person.name)
@@ -69,16 +69,8 @@ def open_as(
     errors: list[str],
     viewport: dict[str, int] | None = None,
 ) -> Page:
-    context: BrowserContext = new_context(browser, server, person, viewport)
-    context.on("weberror", lambda error: errors.append(f"{person.name}: {error.error}"))
-    context.on(
-        "console",
-        lambda m: (
-            errors.append(f"{person.name}: {m.text}")
-            if "Content Security Policy" in m.text
-            else None
-        ),
-    )
+    context = new_context(browser, server, person, viewport)
+    collect_errors(context, person, errors)
     return context.new_page()
 
 

@@ -23,14 +23,21 @@ from storage.mentoring_queries import (
     set_request_state,
 )
 from storage.people import MentoringRequest
-from storage.profile_queries import get_person
 
 from .htmx import wants_partial
 from .matchmaking import MatchingRefused, ask_of_request, rank_ask, send_request
 from .notifications import site_url
 from .people_forms import Form, read_ask
 from .people_live import live_fragment
-from .people_pages import NOT_FOUND, after_change, common_context, match_rows, path_id, signed_in
+from .people_pages import (
+    NOT_FOUND,
+    after_change,
+    common_context,
+    match_rows,
+    path_id,
+    prefilled_form,
+    signed_in,
+)
 from .templating import render, render_fragment
 
 
@@ -45,10 +52,7 @@ async def requests_page(request: Request) -> Response:
 
 async def new_request_page(request: Request) -> Response:
     user = signed_in(request)
-    person = await asyncio.to_thread(get_person, request.app.state.engine, user.id)
-    form = Form(raw={"timezone": person.profile.timezone if person else "UTC"})
-    if person is not None:
-        form.raw["formats"] = sorted(person.profile.formats)
+    form = await asyncio.to_thread(prefilled_form, request.app.state.engine, user)
     return _form_page(request, form)
 
 

@@ -21,11 +21,10 @@ from storage.mentoring_queries import (
     set_offer_state,
 )
 from storage.people import MentoringOffer
-from storage.profile_queries import get_person
 
 from .matchmaking import MatchingRefused, ask_of_offer, rank_ask, take_offer
 from .notifications import site_url
-from .people_forms import Form, read_ask
+from .people_forms import read_ask
 from .people_live import live_fragment
 from .people_pages import (
     NOT_FOUND,
@@ -34,6 +33,7 @@ from .people_pages import (
     match_rows,
     name_mentor,
     path_id,
+    prefilled_form,
     signed_in,
 )
 from .templating import render, render_fragment
@@ -51,10 +51,7 @@ async def offers_page(request: Request) -> Response:
 
 async def new_offer_page(request: Request) -> Response:
     user = signed_in(request)
-    person = await asyncio.to_thread(get_person, request.app.state.engine, user.id)
-    form = Form(raw={"timezone": person.profile.timezone if person else "UTC"})
-    if person is not None:
-        form.raw["formats"] = sorted(person.profile.formats)
+    form = await asyncio.to_thread(prefilled_form, request.app.state.engine, user)
     return render(request, "people/offer_new.html", {"form": form, **common_context()})
 
 

@@ -13,9 +13,10 @@ from collab import curriculum as cur
 from collab.room import SERVER
 from domain.skills import load_vocabulary
 from storage.accounts import User
+from storage.profile_queries import get_person
 
 from .notifications import wake_outbox
-from .people_forms import FORMAT_LABELS, KIND_LABELS, LEVEL_LABELS, time_zones
+from .people_forms import FORMAT_LABELS, KIND_LABELS, LEVEL_LABELS, Form, time_zones
 from .people_live import changes_of
 from .templating import current_user
 
@@ -50,6 +51,15 @@ def after_change(request: Request) -> None:
     """A change committed: refresh the live pages, and send the emails it queued."""
     changes_of(request.app.state).changed()
     wake_outbox(request.app.state)
+
+
+def prefilled_form(engine: Any, user: User) -> Form:
+    """A new request's or offer's form, with the person's time zone and formats (blocking)."""
+    person = get_person(engine, user.id or 0)
+    if person is None:
+        return Form(raw={"timezone": "UTC"})
+    profile = person.profile
+    return Form(raw={"timezone": profile.timezone, "formats": sorted(profile.formats)})
 
 
 def common_context() -> dict[str, Any]:

@@ -81,7 +81,19 @@ class ProfileSkill(SQLModel, table=True):
     level: str | None = Field(default=None, sa_type=sa.String(8))
 
 
-class MentoringRequest(SQLModel, table=True):
+class _AskFields(SQLModel):
+    """What requests and offers share (not a table)."""
+
+    hours: float  # a week: what the member can give, or what the offer takes
+    formats: list[str] = _json_list()
+    timezone: str = Field(default="UTC", sa_type=sa.String(64))
+    skills: list[str] = _json_list()
+    state: str = Field(default="open", sa_type=sa.String(8))
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class MentoringRequest(_AskFields, table=True):
     """A member asks for help; `hours` (a week) is required."""
 
     __tablename__ = "mentoring_request"  # type: ignore[assignment]
@@ -97,17 +109,10 @@ class MentoringRequest(SQLModel, table=True):
     goal: str = Field(default="", sa_type=sa.Text)
     expectations: str = Field(default="", sa_type=sa.Text)
     description: str = Field(default="", sa_type=sa.Text)
-    hours: float
-    formats: list[str] = _json_list()
-    timezone: str = Field(default="UTC", sa_type=sa.String(64))
-    skills: list[str] = _json_list()
     kind: str = Field(default="short", sa_type=sa.String(5))
-    state: str = Field(default="open", sa_type=sa.String(8))
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp()
 
 
-class MentoringOffer(SQLModel, table=True):
+class MentoringOffer(_AskFields, table=True):
     """A mentor offers something specific; members find it and take it up."""
 
     __tablename__ = "mentoring_offer"  # type: ignore[assignment]
@@ -120,13 +125,6 @@ class MentoringOffer(SQLModel, table=True):
     mentor_id: int = _user_id(index=True)
     title: str = Field(sa_type=sa.String(200))
     text: str = Field(default="", sa_type=sa.Text)
-    skills: list[str] = _json_list()
-    formats: list[str] = _json_list()
-    timezone: str = Field(default="UTC", sa_type=sa.String(64))
-    hours: float
-    state: str = Field(default="open", sa_type=sa.String(8))
-    created_at: datetime = _timestamp()
-    updated_at: datetime = _timestamp()
 
 
 class Proposal(SQLModel, table=True):
