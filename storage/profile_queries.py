@@ -22,8 +22,15 @@ from storage.account_queries import AccountError, _insert_user, normalise_email
 from storage.accounts import ROLES, User
 from storage.database import write_transaction
 from storage.models import utcnow
-from storage.notifications import OutboxMessage  # noqa: F401  (a table of PEOPLE_TEXT)
-from storage.people import Mentorship, Profile, ProfileSkill
+from storage.notifications import NotificationPreference
+from storage.people import (
+    MentoringOffer,
+    MentoringRequest,
+    Mentorship,
+    Profile,
+    ProfileSkill,
+    Proposal,
+)
 
 
 @dataclass(frozen=True)
@@ -238,3 +245,40 @@ def rewrite_mentions(engine: Engine, needles: Sequence[str], rewrite: Callable[[
                 )
                 changed += 1
     return changed
+
+
+def export_people_data(engine: Engine, user_id: int) -> dict[str, Any]:
+    """What finding each other holds about a person, for their data export (JSON-ready)."""
+    person = get_person(engine, user_id)
+    with engine.connect() as connection:
+
+        def rows(table: Any, *where: Any) -> list[dict[str, Any]]:
+            found = connection.execute(sa.select(table.__table__).where(*where)).all()
+            return [
+                {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in r._mapping.items()}
+                for r in found
+            ]
+
+        data: dict[str, Any] = {
+            "requests": rows(MentoringRequest, col(MentoringRequest.member_id) == user_id),
+            "offers": rows(MentoringOffer, col(MentoringOffer.mentor_id) == user_id),
+            "proposals_received": rows(Proposal, col(Proposal.mentor_id) == user_id),
+            "mentorships": rows(
+                Mentorship,
+                sa.or_(col(Mentorship.member_id) == user_id, col(Mentorship.mentor_id) == user_id),
+            ),
+            "email_choices": {
+                r["kind"]: r["enabled"]
+                for r in rows(
+                    NotificationPreference, col(NotificationPreference.user_id) == user_id
+                )
+            },
+        }
+    if person is not None and person.has_profile:
+        p = person.profile
+        data["profile"] = {
+            "about": p.about, "offers": [{"skill": o.skill, "level": o.level} for o in p.offers],
+            "seeks": list(p.seeks), "formats": sorted(p.formats), "timezone": p.timezone,
+            "hours_per_week": p.hours_per_week, "capacity": p.capacity, "paused": p.paused,
+        }  # fmt: skip
+    return data

@@ -110,6 +110,9 @@ async def test_a_decline_keeps_the_request_open_and_tells_the_member(programme, 
         page = (await charlie.get(f"/requests/{request_id}")).text
         assert "declined" in page and "Ask Miles" in page  # open: the next mentor may be asked
         assert (await ask(charlie, request_id, user_id(url, MILES))).status_code == 303
+        exported = (await charlie.get("/settings/export")).json()["finding_each_other"]
+        assert [r["goal"] for r in exported["requests"]] == [REQUEST["goal"]]
+        assert exported["profile"]["timezone"] == "America/New_York"
 
 
 async def test_a_person_who_turned_an_email_off_does_not_get_it(programme, smtp):
