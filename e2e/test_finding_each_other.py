@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.oidc_provider import OIDCProvider
-from tests.people import import_personas
+from tests.people import import_personas, user_id
 from tests.server_process import ServerProcess
 from tests.smtp_server import TestSMTPServer
 
@@ -163,3 +163,81 @@ def test_the_match_list_at_phone_width(
     assert_no_serious_violations(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size(DESKTOP)
+
+
+def check_page(page: Page, artifacts: Path, name: str) -> None:
+    """A screenshot as an artifact, axe-core without serious violations, no sideways scroll."""
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    assert_no_serious_violations(page)
+    width = page.viewport_size["width"] if page.viewport_size else DESKTOP["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
+
+
+def test_every_people_page_at_phone_width_and_by_keyboard(
+    browser: Browser, programme: ServerProcess, people: list[str], artifacts: Path
+) -> None:
+    charlie = open_as(browser, programme, CHARLIE, people, viewport=PHONE)
+    charlie.goto("/requests/new")
+    charlie.get_by_role("button", name="Find mentors").click()  # empty: the errors show
+    expect(charlie.locator("#error-summary")).to_contain_text("Say in a line")
+    check_page(charlie, artifacts, "request-form-errors-phone")
+
+    # the request, by keyboard alone: type, Tab on, Enter to send
+    charlie.get_by_label("What do you want to achieve?").focus()
+    charlie.keyboard.type("Explain my recursive solutions out loud")
+    charlie.keyboard.press("Tab")
+    charlie.keyboard.type("Interviewers ask me to talk through my code.")
+    charlie.keyboard.press("Tab")
+    charlie.keyboard.press("Tab")
+    charlie.keyboard.type("1.5")
+    charlie.get_by_label("Skills").focus()
+    charlie.keyboard.type("recursion")
+    charlie.keyboard.press("Enter")
+    expect(charlie).to_have_url(re.compile(r"/requests/\d+$"))
+    ask_miles = charlie.get_by_role("button", name="Ask Miles")
+    ask_miles.focus()
+    charlie.keyboard.press("Enter")
+    expect(charlie.locator(".match-card").first).to_contain_text("asked, waiting")
+    check_page(charlie, artifacts, "request-asked-phone")
+
+    for path, name in (
+        ("/requests", "requests-phone"),
+        ("/profile", "profile-phone"),
+        ("/offers", "offers-phone"),
+        ("/settings/notifications", "email-settings-phone"),
+    ):
+        charlie.goto(path)
+        expect(charlie.locator("h1")).to_be_visible()
+        check_page(charlie, artifacts, name)
+    charlie.goto("/inbox")
+    check_page(charlie, artifacts, "inbox-empty-phone")
+
+    miles = open_as(browser, programme, MILES, people, viewport=PHONE)
+    miles.goto("/inbox")
+    check_page(miles, artifacts, "inbox-phone")
+    miles.get_by_role("link", name="Explain my recursive solutions out loud").click()
+    expect(miles.get_by_role("heading", level=1)).to_have_text(
+        "Explain my recursive solutions out loud"
+    )
+    check_page(miles, artifacts, "proposal-phone")
+    miles.get_by_label("A note to Charlie").focus()
+    miles.keyboard.type("I am full this month, sorry: Kenji is great at this.")
+    miles.keyboard.press("Tab")  # Accept
+    miles.keyboard.press("Tab")  # Decline
+    miles.keyboard.press("Enter")
+    expect(miles).to_have_url(re.compile(r"/inbox$"))
+
+    miles.goto(f"/people/{miles_id(programme)}")
+    check_page(miles, artifacts, "person-phone")
+    miles.goto("/offers/new")
+    miles.get_by_label("What do you offer?").fill("Mock interview: recursion, one hour")
+    miles.get_by_label("Hours a week it takes").fill("1")
+    miles.get_by_label("Skills").fill("recursion, coding interviews")
+    miles.get_by_role("button", name="Publish the offer").click()
+    expect(miles.get_by_role("heading", name="Members it fits")).to_be_visible()
+    expect(miles.locator(".match-card").first).to_contain_text("Charlie")
+    check_page(miles, artifacts, "offer-phone")
+
+
+def miles_id(server: ServerProcess) -> int:
+    return user_id(server.env["DATABASE_URL"], MILES.email)
