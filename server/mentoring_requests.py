@@ -113,9 +113,15 @@ def live_context(engine: Any, ask: MentoringRequest, user: User) -> dict[str, An
         context["matches"] = match_rows(ranking, asked)
         waiting = any(p.state == "proposed" for p in proposals)
         context["can_ask"] = ask.kind == "short" or not waiting
-    mentorship = mentorship_for_request(engine, ask.id) if ask.state == "matched" else None
-    context["mentorship"] = mentorship
     accepted = next((p for p in proposals if p.state == "accepted"), None)
+    mentorship = mentorship_for_request(engine, ask.id) if ask.state == "matched" else None
+    if mentorship is None and accepted is not None:  # they were mentoring them already
+        mentorship = next(
+            (m for m, _, mentor in mentorships_of(engine, user.id or 0)
+             if mentor.user_id == accepted.mentor.user_id),
+            None,
+        )  # fmt: skip
+    context["mentorship"] = mentorship
     context["matched_with"] = accepted.mentor.name if accepted else ""
     context["accepted_note"] = accepted.note if accepted else ""
     return context

@@ -101,6 +101,12 @@ def claim_due(engine: Engine, limit: int, lease: timedelta) -> list[OutboxMessag
         col(OutboxMessage.next_attempt_at) <= now,
         sa.or_(col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) < now),
     )
+    with engine.connect() as connection:  # most polls find nothing: no write lock for that
+        if (
+            connection.execute(sa.select(col(OutboxMessage.id)).where(claimable).limit(1)).first()
+            is None
+        ):
+            return []
     claimed = []
     with write_transaction(engine) as connection:
         ids = connection.execute(

@@ -5,10 +5,12 @@ the person turned them off. Bad input is a 4xx and changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
 import pytest
+from pycrdt import Map
 
 from tests.people import (
     REQUEST,
@@ -24,6 +26,7 @@ from tests.people import (
 )
 from tests.server_process import ROOT
 from tests.web import WEB_ENV, csrf_token, database_mentions, signed_in
+from tests.yclient import connected
 
 CHARLIE, MILES, KENJI = "charlie@example.org", "miles@example.org", "kenji@example.org"
 PRIYA, OMAR = "priya@example.org", "omar@example.org"
@@ -271,3 +274,34 @@ async def test_forgetting_a_member_leaves_their_name_nowhere_in_requests_or_emai
         "mentoring_request": 0,
         "mentorship": 0,
     }
+
+
+async def test_accepting_links_the_members_existing_curriculum_and_names_the_mentor(programme):
+    url = programme.database_url
+    doc_id, appollo_token = programme.new_curriculum("appollo@example.org", title="Appollo's SRE")
+    async with connected(programme.ws_url, doc_id, token=appollo_token) as doc:
+        meta = doc.get("meta", type=Map)
+        async with signed_in(programme, "appollo@example.org") as appollo:
+            request_id = await write_request(appollo)
+            assert (await ask(appollo, request_id, user_id(url, MILES))).status_code == 303
+        async with signed_in(programme, MILES) as miles:
+            assert (await miles.get(f"/curricula/{doc_id}")).status_code == 404
+            [proposal] = await proposal_ids(miles)
+            accepted = await answer(miles, proposal, "accept")
+            assert accepted.headers["location"] == f"/curricula/{doc_id}"  # linked, not new
+            assert (await miles.get(f"/curricula/{doc_id}")).status_code == 200
+        deadline = asyncio.get_running_loop().time() + 5
+        while MILES not in list(meta.get("mentors") or []):  # the open editor sees it
+            assert asyncio.get_running_loop().time() < deadline, meta.to_py()
+            await asyncio.sleep(0.05)
+    async with signed_in(programme, "appollo@example.org") as appollo:  # asks Miles again
+        again = await write_request(appollo, goal="Review my on-call runbook")
+        assert (await ask(appollo, again, user_id(url, MILES))).status_code == 303
+        async with signed_in(programme, MILES) as miles:
+            [proposal] = await proposal_ids(miles)
+            accepted = await answer(miles, proposal, "accept")
+            assert accepted.headers["location"] == f"/curricula/{doc_id}"
+        page = (await appollo.get(f"/requests/{again}")).text
+        assert f'href="/curricula/{doc_id}"' in page
+    # one curriculum, one mentorship: a second request from the same mentee takes no place
+    assert counts(url, ["document", "mentorship"]) == {"document": 1, "mentorship": 1}
