@@ -66,20 +66,25 @@ def oidc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OIDCProvider]:
         yield provider
 
 
+def start_server(folder: Path, oidc: OIDCProvider, **env: str) -> ServerProcess:
+    """A real server on a SQLite file in `folder`, signing in through `oidc`."""
+    settings = {
+        "DATABASE_URL": f"sqlite:///{folder / 'mentorhub.sqlite3'}",
+        "SIGN_IN_RATE_LIMIT_PER_MINUTE": "10000",
+        **oidc.env(),
+        **env,
+    }
+    server = ServerProcess(settings, folder / "server.log")
+    server.migrate()
+    return server.start()
+
+
 @pytest.fixture(scope="session")
 def mentorhub(
     tmp_path_factory: pytest.TempPathFactory, oidc: OIDCProvider
 ) -> Iterator[ServerProcess]:
     """One real server for the browser suites; every test makes its own curriculum."""
-    folder = tmp_path_factory.mktemp("e2e-server")
-    env = {
-        "DATABASE_URL": f"sqlite:///{folder / 'mentorhub.sqlite3'}",
-        "SIGN_IN_RATE_LIMIT_PER_MINUTE": "10000",
-        **oidc.env(),
-    }
-    server = ServerProcess(env, folder / "server.log")
-    server.migrate()
-    server.start()
+    server = start_server(tmp_path_factory.mktemp("e2e-server"), oidc)
     for person in (MEMBER, MENTOR, STAFF):  # roles are given by staff, not by the provider
         server.add_user(person.email, role=person.role, name=person.name)
     yield server
@@ -146,6 +151,20 @@ def open_editor(context: BrowserContext, doc_id: str) -> Page:
 EditorFactory = Callable[..., Page]
 
 
+def collect_errors(context: BrowserContext, person: Person, errors: list[str]) -> None:
+    """Note in `errors` any uncaught error or Content-Security-Policy violation in the
+    context's pages (an inline script or style would be one)."""
+    context.on("weberror", lambda error: errors.append(f"{person.name}: {error.error}"))
+    context.on(
+        "console",
+        lambda m: (
+            errors.append(f"{person.name}: {m.text}")
+            if "Content Security Policy" in m.text
+            else None
+        ),
+    )
+
+
 @pytest.fixture
 def editor(browser: Browser, mentorhub: ServerProcess) -> Iterator[EditorFactory]:
     """`editor(doc_id, person, viewport=None)`: the editor, open in that person's browser.
@@ -158,15 +177,7 @@ def editor(browser: Browser, mentorhub: ServerProcess) -> Iterator[EditorFactory
 
     def open_as(doc_id: str, person: Person, viewport: dict[str, int] | None = None) -> Page:
         context = new_context(browser, mentorhub, person, viewport)
-        context.on("weberror", lambda error: errors.append(f"{person.name}: {error.error}"))
-        context.on(
-            "console",
-            lambda m: (
-                errors.append(f"{person.name}: {m.text}")
-                if "Content Security Policy" in m.text
-                else None
-            ),
-        )
+        collect_errors(context, person, errors)
         contexts.append(context)
         return open_editor(context, doc_id)
 

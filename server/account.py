@@ -18,6 +18,7 @@ from storage.account_queries import list_tokens, revoke_token
 from storage.accounts import User
 from storage.curriculum_queries import curricula_rows
 from storage.models import utcnow
+from storage.profile_queries import export_people_data
 
 from .auth.sessions import clear_session_cookie
 from .auth.tokens import create_token
@@ -109,6 +110,8 @@ async def export(request: Request) -> Response:
             for t in tokens
         ],
         "curricula": curricula,
+        # profile, requests, offers, mentorships, email choices (storage/profile_queries.py)
+        "finding_each_other": await asyncio.to_thread(export_people_data, state.engine, user.id),
     }
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),

@@ -25,6 +25,8 @@ from storage.update_log import UpdateLog
 
 from .auth.tokens import create_token
 from .forget import forget_user
+from .people_cli import PeopleCommandError
+from .people_cli import add_commands as add_people_commands
 from .read_model_sync import refresh
 from .settings import Settings
 
@@ -78,6 +80,7 @@ def add_commands(commands: Any) -> None:
     )
     forget.add_argument("email", help="the user's email")
     forget.set_defaults(admin=_forget)
+    add_people_commands(commands)  # people import, match (server/people_cli.py)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -85,7 +88,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         args.admin(engine, args)
         return 0
-    except (AdminError, AccountError) as error:
+    except (AdminError, AccountError, PeopleCommandError) as error:
         print(f"mentorhub: {error}", file=sys.stderr)
         return 1
     finally:

@@ -34,6 +34,8 @@ from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
+from .notifications import start_outbox
+from .people_routes import people_routes
 from .read_model_sync import start_read_model
 from .security_headers import SecurityHeadersMiddleware
 from .settings import PROJECT_ROOT, Settings
@@ -76,6 +78,7 @@ def create_app(settings: Settings) -> Starlette:
             engine, rooms, metrics, settings, app.state.redis
         )
         app.state.token_failure_limiter = RateLimiter(settings.sign_in_rate_limit)
+        app.state.outbox = start_outbox(engine, settings)  # emails (server/notifications)
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -86,6 +89,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             for task in background:
                 task.cancel()
+            await app.state.outbox.aclose()
             await rooms.close()
             await app.state.read_model.aclose()
             if isinstance(fanout, RedisFanout):
@@ -117,6 +121,7 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/collab/{doc_id}", collab_socket),
         auth_mount(settings),
         *account_routes(),
+        *people_routes(),  # profiles, requests, inbox, offers, /api/match
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

@@ -87,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
         "seed-demo",
         help="add the demo people and curricula (idempotent; for local runs)",
         description="Add Maven the Mentor, Appollo the Apprentice, Charlie, Miles and Sam "
-        "(staff) with two demo curricula. Existing ones are left as they are.",
+        "(staff) with two demo curricula, and the people of the user stories with their "
+        "profiles and two open requests. Existing ones are left as they are.",
     )
     add_admin_commands(commands)
     add_read_model_commands(commands)

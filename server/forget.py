@@ -29,6 +29,7 @@ from collab.rooms import RoomManager
 from storage.account_queries import delete_user
 from storage.accounts import User
 from storage.curriculum_queries import curricula_rows, delete_document, set_title
+from storage.profile_queries import rewrite_mentions
 from storage.update_log import UpdateLog
 
 from .read_model_sync import refresh
@@ -63,6 +64,11 @@ async def forget_user(
         if pattern is not None and pattern.search(row.title):
             await asyncio.to_thread(set_title, engine, row.doc_id, scrub_string(row.title, pattern))
         erasure.scrubbed.append(row.doc_id)
+    pattern = mention_pattern(needles)  # requests, notes and emails others hold
+    if pattern is not None:
+        await asyncio.to_thread(
+            rewrite_mentions, engine, needles, lambda text: scrub_string(text, pattern)
+        )
     await asyncio.to_thread(delete_user, engine, user.id)
     log.info(
         "erased user %s (%d curricula deleted, %d kept and scrubbed)",

@@ -50,6 +50,18 @@ class Settings:
     source_commit: str | None = None  # the commit a build platform says it deployed
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
+    # -- people and notifications (docs/notifications.md) --
+    public_url: str = ""  # links in emails; empty: the address of the request that sent them
+    smtp_host: str | None = None  # unset: emails are logged, not sent
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "mentorHub <mentorhub@localhost>"
+    smtp_starttls: bool = True
+    smtp_ssl: bool = False
+    smtp_timeout_seconds: float = 20.0
+    email_retry_seconds: float = 30.0
+    email_max_attempts: int = 8
 
     @property
     def is_production(self) -> bool:
@@ -60,6 +72,7 @@ class Settings:
         shown = asdict(self)
         shown["secret_key"] = "***"
         shown["oidc_client_secret"] = "***" if self.oidc_client_secret else ""
+        shown["smtp_password"] = "***" if self.smtp_password else ""
         shown["database_url"] = _mask_url(self.database_url)
         shown["redis_url"] = _mask_url(self.redis_url) if self.redis_url else None
         shown["allowed_origins"] = list(self.allowed_origins)
@@ -223,4 +236,27 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=tuple(
             p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
+        **_email_settings(env, defaults),
     )
+
+
+def _email_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, object]:
+    """PUBLIC_URL and the SMTP settings of notifications (docs/notifications.md)."""
+    public_url = env.get("PUBLIC_URL", "").strip().rstrip("/")
+    if public_url and urlsplit(public_url).scheme not in ("http", "https"):
+        raise SettingsError(f"PUBLIC_URL must be an http(s) URL, got {public_url!r}")
+    starttls = _bool("SMTP_STARTTLS", env.get("SMTP_STARTTLS"), defaults.smtp_starttls)
+    implicit_tls = _bool("SMTP_SSL", env.get("SMTP_SSL"), defaults.smtp_ssl)
+    return {
+        "public_url": public_url,
+        "smtp_host": env.get("SMTP_HOST", "").strip() or None,
+        "smtp_port": _int(env, "SMTP_PORT", defaults.smtp_port),
+        "smtp_user": env.get("SMTP_USER", ""),
+        "smtp_password": env.get("SMTP_PASSWORD", ""),
+        "smtp_from": env.get("SMTP_FROM", "").strip() or defaults.smtp_from,
+        "smtp_starttls": starttls and not implicit_tls,
+        "smtp_ssl": implicit_tls,
+        "smtp_timeout_seconds": _float(env, "SMTP_TIMEOUT_SECONDS", defaults.smtp_timeout_seconds),
+        "email_retry_seconds": _float(env, "EMAIL_RETRY_SECONDS", defaults.email_retry_seconds),
+        "email_max_attempts": _int(env, "EMAIL_MAX_ATTEMPTS", defaults.email_max_attempts),
+    }

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import col
 
 from storage.accounts import CurriculumMember, User
@@ -98,25 +98,35 @@ def create_curriculum(
     mentor_ids: Sequence[int],
 ) -> None:
     """The document row, its first update and its people, in one transaction."""
-    now = utcnow()
     with write_transaction(engine) as connection:
-        connection.execute(
-            sa.insert(Document.__table__).values(
-                id=doc_id, title=title, created_at=now, updated_at=now
-            )
+        insert_curriculum(connection, doc_id, title, initial_update, member_id, mentor_ids)
+
+
+def insert_curriculum(
+    connection: Connection,
+    doc_id: str,
+    title: str,
+    initial_update: bytes,
+    member_id: int,
+    mentor_ids: Sequence[int],
+) -> None:
+    """`create_curriculum` inside a transaction the caller holds."""
+    now = utcnow()
+    connection.execute(
+        sa.insert(Document.__table__).values(id=doc_id, title=title, created_at=now, updated_at=now)
+    )
+    connection.execute(
+        sa.insert(UpdateLogEntry.__table__).values(
+            doc_id=doc_id, data=initial_update, created_at=now
         )
-        connection.execute(
-            sa.insert(UpdateLogEntry.__table__).values(
-                doc_id=doc_id, data=initial_update, created_at=now
-            )
-        )
-        people = [{"doc_id": doc_id, "user_id": member_id, "role": "member"}]
-        people += [
-            {"doc_id": doc_id, "user_id": m, "role": "mentor"}
-            for m in dict.fromkeys(mentor_ids)
-            if m != member_id
-        ]
-        connection.execute(sa.insert(CurriculumMember.__table__), people)
+    )
+    people = [{"doc_id": doc_id, "user_id": member_id, "role": "member"}]
+    people += [
+        {"doc_id": doc_id, "user_id": m, "role": "mentor"}
+        for m in dict.fromkeys(mentor_ids)
+        if m != member_id
+    ]
+    connection.execute(sa.insert(CurriculumMember.__table__), people)
 
 
 def set_title(engine: Engine, doc_id: str, title: str) -> None:

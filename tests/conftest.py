@@ -10,7 +10,7 @@ import pytest
 
 from tests.server_process import ServerProcess
 
-pytest_plugins = ["tests.storage_fixtures", "tests.oidc_provider"]
+pytest_plugins = ["tests.storage_fixtures", "tests.oidc_provider", "tests.smtp_server"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

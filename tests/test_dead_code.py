@@ -40,6 +40,7 @@ USED_ELSEWHERE = {
     "events_of_member": "the dashboards to come (docs/read-model.md)",
     "programme_events": "the dashboards to come (docs/read-model.md)",
     "finished_with_urls": "the dashboards to come (docs/read-model.md)",
+    "free": "templates/people/_inbox.html (a mentor's free places)",
     "overviews_of_mentor": "the dashboards to come (docs/read-model.md)",
     "overviews_of_member": "the dashboards to come (docs/read-model.md)",
     "update_item": "tests (the read model against random edits); card editing forms to come",

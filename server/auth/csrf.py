@@ -31,6 +31,9 @@ FIELD = "csrf_token"
 HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Endpoints that authenticate by a personal access token alone and ignore cookies: a
+# forged cross-site request carries no token, so they need no CSRF token either.
+TOKEN_ONLY = "/api/"
 
 
 def _token(settings: Settings, purpose: str, value: str) -> str:
@@ -80,7 +83,7 @@ class CSRFMiddleware:
         except (BadSignature, UnicodeDecodeError):
             state["csrf_anon"], state["csrf_anon_new"] = secrets.token_urlsafe(32), True
         send = self._cookie_setter(settings, state, send)
-        if scope["method"] in UNSAFE_METHODS:
+        if scope["method"] in UNSAFE_METHODS and not scope["path"].startswith(TOKEN_ONLY):
             request = Request(scope)
             given = request.headers.get(HEADER)
             if given is None and request.headers.get("content-type", "").startswith(FORM_TYPES):

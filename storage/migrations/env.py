@@ -9,6 +9,8 @@ from sqlmodel import SQLModel
 
 import storage.accounts  # noqa: F401  (registers the tables on SQLModel.metadata)
 import storage.models  # noqa: F401
+import storage.notifications  # noqa: F401
+import storage.people  # noqa: F401
 import storage.read_model  # noqa: F401
 from storage.database import ensure_sqlite_directory, normalise_url
 
