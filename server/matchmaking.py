@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlalchemy import Connection, Engine
 
-from collab import curriculum as cur
+from collab import edits
 from domain.matching import Ask, Match, Offer, Request, rank, why_not
 from domain.skills import load_vocabulary, suggest_skills
 from storage.accounts import User
@@ -181,7 +181,7 @@ def _new_curriculum(member: User, mentor: User) -> NewCurriculum:
     return NewCurriculum(
         doc_id=secrets.token_urlsafe(12),
         title=title,
-        first_update=lambda: cur.new_curriculum_update(title, member.email, [mentor.email]),
+        first_update=lambda: edits.new_curriculum_update(title, member.email, [mentor.email]),
     )
 
 

@@ -9,7 +9,7 @@ from pycrdt import Doc
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from collab import curriculum as cur
+from collab import edits, schema
 from collab.room import SERVER
 from domain.skills import load_vocabulary
 from storage.accounts import User
@@ -99,9 +99,9 @@ async def name_mentor(request: Request, doc_id: str, email: str) -> None:
     in the same transaction as the mentorship.)"""
 
     def add(doc: Doc) -> None:
-        mentors = list(cur.read_curriculum(doc).mentors)
+        mentors = list(schema.read_curriculum(doc).mentors)
         if email not in mentors:
-            cur.set_meta(doc, mentors=[*mentors, email], origin=SERVER)
+            edits.set_meta(doc, mentors=[*mentors, email], origin=SERVER)
 
     async with request.app.state.rooms.using(doc_id) as room:
         await room.edit(add)
