@@ -38,6 +38,11 @@ def _one_user(connection: Connection, *where: Any) -> User | None:
     return _user(row) if row is not None else None
 
 
+def get_user(engine: Engine, user_id: int) -> User | None:
+    with engine.connect() as connection:
+        return _one_user(connection, col(User.id) == user_id)
+
+
 def get_user_by_email(engine: Engine, email: str) -> User | None:
     with engine.connect() as connection:
         return _one_user(connection, col(User.email) == normalise_email(email))
