@@ -83,7 +83,8 @@ def routes(segment_pattern: str) -> re.Pattern[str]:
         re.sub(r"\\\{[^}]*\\\}", lambda _: seg, re.escape(template))
         for template in route_templates()
     ]
-    static = "/static/[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*\\.(?:css|js|mjs)"
+    name = "[A-Za-z0-9_-][A-Za-z0-9_.-]*"  # no segment of dots alone
+    static = f"/static/{name}(?:/{name})*\\.(?:css|js|mjs)"
     return re.compile("|".join([*paths, static]))
 
 
