@@ -24,6 +24,7 @@ from storage.database import make_engine
 from storage.update_log import UpdateLog
 
 from .auth.tokens import create_token
+from .certificate_keys import KeyRing, key_password
 from .forget import forget_user
 from .read_model_sync import refresh
 from .settings import Settings
@@ -82,6 +83,7 @@ def add_commands(commands: Any) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.database_url)
+    args.key_password = key_password(settings)  # ForgetMe signs certificates again
     try:
         args.admin(engine, args)
         return 0
@@ -134,7 +136,8 @@ def _forget(engine: Engine, args: argparse.Namespace) -> None:
     user = _user(engine, args.email)
     # A running server's open rooms are not reached from here: the scrub reaches their
     # editors when the room reloads (see docs/auth.md). Rewrites lock the document.
-    erasure = asyncio.run(forget_user(engine, UpdateLog(engine), None, user))
+    keys = KeyRing(engine, args.key_password)
+    erasure = asyncio.run(forget_user(engine, UpdateLog(engine), None, user, keys=keys))
     print(
         f"erased user {user.id}: {len(erasure.deleted)} curricula deleted, "
         f"{len(erasure.scrubbed)} kept and scrubbed"

@@ -30,6 +30,8 @@ from .auth.routes import auth_mount
 from .auth.sessions import SessionMiddleware
 from .auth.tokens import redact_tokens_in_logs
 from .body_limit import BodyLimitMiddleware
+from .certificate_keys import KeyRing, key_password
+from .certificate_pages import certificate_routes
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .live import curricula_stream, timeline_stream
@@ -76,6 +78,7 @@ def create_app(settings: Settings) -> Starlette:
             engine, rooms, metrics, settings, app.state.redis
         )
         app.state.token_failure_limiter = RateLimiter(settings.sign_in_rate_limit)
+        app.state.certificate_keys = KeyRing(engine, key_password(settings))
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -117,6 +120,7 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/collab/{doc_id}", collab_socket),
         auth_mount(settings),
         *account_routes(),
+        *certificate_routes(),
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

@@ -50,6 +50,9 @@ class Settings:
     source_commit: str | None = None  # the commit a build platform says it deployed
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
+    # certificates (docs/certificates.md): the issuer's public URL, the signing keys' password
+    public_url: str | None = None  # unset: the URL each request arrived at
+    certificate_key_password: str | None = None  # unset: derived from SECRET_KEY
 
     @property
     def is_production(self) -> bool:
@@ -60,6 +63,7 @@ class Settings:
         shown = asdict(self)
         shown["secret_key"] = "***"
         shown["oidc_client_secret"] = "***" if self.oidc_client_secret else ""
+        shown["certificate_key_password"] = "***" if self.certificate_key_password else None
         shown["database_url"] = _mask_url(self.database_url)
         shown["redis_url"] = _mask_url(self.redis_url) if self.redis_url else None
         shown["allowed_origins"] = list(self.allowed_origins)
@@ -162,6 +166,27 @@ def _log_format(env: Mapping[str, str], environment: str) -> str:
     return fmt
 
 
+def _public_url(env: Mapping[str, str], environment: str) -> str | None:
+    url = env.get("PUBLIC_URL", "").strip().rstrip("/") or None
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"PUBLIC_URL must be an http(s) URL, got {url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError("PUBLIC_URL takes no query, fragment or credentials")
+    if environment == "production" and parts.scheme != "https":
+        raise SettingsError("PUBLIC_URL must use https in production")
+    return url
+
+
+def _certificate_key_password(env: Mapping[str, str], environment: str) -> str | None:
+    password = env.get("CERTIFICATE_KEY_PASSWORD") or None
+    if password is not None and environment == "production" and len(password) < 32:
+        raise SettingsError("CERTIFICATE_KEY_PASSWORD must be 32+ characters in production")
+    return password
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every setting from `env` (default: the process environment).
 
@@ -223,4 +248,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=tuple(
             p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
+        public_url=_public_url(env, environment),
+        certificate_key_password=_certificate_key_password(env, environment),
     )
