@@ -131,3 +131,61 @@ async def fetch_json(http: httpx.AsyncClient, url: str) -> Any:
     answer = await http.get(url)
     assert answer.status_code == 200, answer.text
     return json.loads(answer.text)
+
+
+def template_context(hostile: Sequence[str]) -> dict[str, Any]:
+    """What the certificate templates need, with client-written ids (doc and goal ids)
+    in every place an id goes (tests/test_hostile_ids.py renders every template)."""
+    from datetime import UTC, datetime
+
+    from domain.certificates import CertificateFacts, GoalReadiness, Issuer
+    from domain.certificates.credential import Certificate
+    from server.certificate_pages import Examined
+    from server.my_certificates import ListedCertificate, MyCertificates
+    from server.sign_off import GoalSignOff, SignOffs
+    from storage.certificates import CertificateRecord, SignOffRequest
+    from storage.curriculum_queries import Person
+
+    now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    issuer = Issuer("http://127.0.0.1")
+    record = CertificateRecord(
+        id="k3v9-qa7", doc_id=hostile[0], goal_id=hostile[0], goal_title="Goal",
+        member_user_id=1, issued_by=2, issued_at=now, issuer_url=issuer.base_url,
+        key_id="key-1", credential="{}", status_index=4,
+    )  # fmt: skip
+    requested = SignOffRequest(doc_id=hostile[0], goal_id="g", member_user_id=1, requested_at=now)
+    member = Person(1, "Appollo", MEMBER, "member")
+
+    def goal(goal_id: str, state: str) -> GoalSignOff:
+        ready = GoalReadiness(goal_id, f"Goal {goal_id[:20]}", ("Git",), ("Pro Git",), (), ())
+        return GoalSignOff(
+            ready,
+            requested if state == "requested" else None,
+            record if state == "certified" else None,
+        )
+
+    states = ("requested", "certified", "ready")
+    goals = tuple(goal(h, states[n % 3]) for n, h in enumerate(hostile))
+    as_mentor = SignOffs(hostile[0], "mentor", member, goals)
+    as_member = SignOffs(hostile[0], "member", member, goals)
+    listed = ListedCertificate(
+        record, "Appollo", issuer.certificate_url(record.id), "/certificates/k3v9-qa7",
+        "/certificates/k3v9-qa7.json", "/certificates/k3v9-qa7.pdf",
+    )  # fmt: skip
+    facts = CertificateFacts(record.id, "Appollo", "Goal", "Maven", criteria=("Pro Git",))
+    stated = Certificate(facts, now, "mentorHub", issuer.url, issuer.certificate_url(record.id))
+    return {
+        "sign_offs": as_mentor,
+        "my": MyCertificates([listed], [as_mentor, as_member], [listed], [listed]),
+        "examined": Examined(record, "valid", "signed", stated, issuer),
+        "record": record,
+        "facts": facts,
+        "title": "Appollo: Goal",
+        "description": "Appollo reached the goal.",
+        "page_url": issuer.certificate_url(record.id),
+        "json_path": listed.json_path,
+        "pdf_path": listed.pdf_path,
+        "stream_path": "/certificates/k3v9-qa7/stream",
+        "revoke_path": "/certificates/k3v9-qa7/revoke",
+        "can_revoke": True,
+    }

@@ -21,14 +21,15 @@ from pycrdt import Map, Text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from collab.schema import Curriculum, Item, columns
 from server.listing import CurriculumListing
 from server.pages import timeline_context
 from server.settings import PROJECT_ROOT
+from server.static_files import StaticAssets
 from server.templating import make_templates
 from server.urls import path, segment
+from tests.certificate_flow import template_context as certificate_template_context
 from tests.polling import until
 from tests.web import WEB_ENV, client, csrf_in, signed_in
 from tests.yclient import connected
@@ -67,9 +68,13 @@ def routes(segment_pattern: str) -> re.Pattern[str]:
                 "/",
                 "/curricula(?:/stream)?",
                 f"/curricula/{seg}(?:/timeline(?:/stream)?|/items(?:/{seg}/(?:open|start|move))?)?",
+                f"/curricula/{seg}(?:/sign-offs/stream|/goals/{seg}/(?:ask|answer))",
+                "/certificates(?:/stream|/status)?",
+                f"/certificates/{seg}(?:\\.json|\\.pdf|/stream|/revoke)?",
+                "/\\.well-known/did\\.json",
                 f"/settings(?:/tokens(?:/{seg}/revoke)?|/export|/forget)?",
                 "/auth/(?:login|logout|dev|oidc/start)",
-                "/static/[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.-]+)*\\.(?:css|js|mjs)",
+                "/static/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*\\.(?:css|js|mjs)",
             ]
         )
     )
@@ -192,20 +197,32 @@ async def test_hostile_item_ids_written_by_a_client_never_leave_their_route(serv
 
 
 async def first_event(browser, url: str, doc) -> str:
-    """The first live refresh the stream sends after the document changes."""
+    """The first live refresh the stream sends after the document changes.
+
+    One read of the stream is awaited at a time and never cancelled (a cancelled read
+    would close the stream's line iterator); the document changes again every 0.5 s
+    until an event arrives."""
+
+    def change() -> None:
+        doc.get("meta", type=Map)["title"] = f"Appollo's path {datetime.now(UTC)}"
+
     async with browser.stream("GET", url) as stream:
         lines = stream.aiter_lines()
         await asyncio.sleep(0)  # the request is on its way; the change below follows it
+        change()
         received = ""
-        async with asyncio.timeout(5):
-            while "data: " not in received:
-                doc.get("meta", type=Map)["title"] = f"Appollo's path {datetime.now(UTC)}"
-                try:
-                    async with asyncio.timeout(0.5):
-                        while not received.endswith("\n\n") or "data: " not in received:
-                            received += await anext(lines) + "\n"
-                except TimeoutError:
-                    continue
+        reading = asyncio.ensure_future(anext(lines))
+        try:
+            async with asyncio.timeout(5):
+                while not (received.endswith("\n\n") and "data: " in received):
+                    done, _ = await asyncio.wait({reading}, timeout=0.5)
+                    if not done:
+                        change()
+                        continue
+                    received += reading.result() + "\n"
+                    reading = asyncio.ensure_future(anext(lines))
+        finally:
+            reading.cancel()
     return "\n".join(line[6:] for line in received.splitlines() if line.startswith("data: "))
 
 
@@ -225,8 +242,9 @@ def test_the_link_builder_keeps_every_id_in_one_segment():
 
 
 def test_every_template_keeps_hostile_ids_in_their_segment():
-    static = StaticFiles(directory=PROJECT_ROOT / "static")
+    static = StaticAssets(PROJECT_ROOT / "static")
     app = Starlette(routes=[Mount("/static", static, name="static")])  # for url_for
+    app.state.static_files = static  # static_url() names files by their hash
     request = Request(
         {
             "type": "http",
@@ -260,7 +278,7 @@ def test_every_template_keeps_hostile_ids_in_their_segment():
         "tokens": [token], "new_token": None, "message": "m", "provider": "p",
         "dev_sign_in": True, "demo_users": [user], "error": None,
         "curricula": [CurriculumListing(doc_id=h, title="c") for h in hostile],
-        **timeline_context(curriculum),
+        **timeline_context(curriculum), **certificate_template_context(hostile),
     }  # fmt: skip
     env = make_templates().env
     rendered = 0
