@@ -3,7 +3,8 @@
 The read model's change feed carries the ids of curricula whose rows changed, and of
 those whose sign-offs or certificates changed (`ReadModelSync.announce`), on this
 instance or, with Redis, on any. A view names the curricula it shows (None: all of
-them); each change of one of them renders its fragment again, sent as one SSE message.
+them); the fragment is sent when the stream opens and again after each change of one of
+them, as one SSE message.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def feed_stream(request: Request, render: Render) -> Response:
         first = await render()
         if first is None:
             return
-        watched = first[0]
+        # Sent at once: what changed between the page's rendering and this connection
+        # would otherwise show only at the next change.
+        watched, html = first
+        yield sse_message(html)
         with feed_source.change_feed() as feed:
             while True:
                 try:
