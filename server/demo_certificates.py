@@ -12,10 +12,10 @@ from storage.certificate_queries import ask_sign_off, certificates_of_curricula
 from storage.curriculum_queries import people_on
 from storage.read_model_queries import items_of
 
-from .certificate_issuing import SignOff, issue_for
+from .certificate_issuing import issue_for
 from .certificate_keys import KeyRing, issuer_without_request, key_password
 from .settings import Settings
-from .sign_off import load_sign_offs
+from .sign_off import load_sign_offs, signing_off
 from .urls import path
 
 DOC_ID, GOAL_ID = "demo-appollo", "goal-shell"
@@ -39,18 +39,11 @@ def seed_demo_certificates(engine: Engine, settings: Settings) -> list[str]:
         if item.title in goal.readiness.done and item.completed_at is not None
     ]
     signed_at = max(finished) + timedelta(days=1, hours=2)  # the mentor's next evening
-    request = ask_sign_off(engine, DOC_ID, GOAL_ID, member.user_id, signed_at - timedelta(hours=20))
-    assert request.id is not None
-    sign_off = SignOff(
-        request_id=request.id,
-        doc_id=DOC_ID,
-        goal=goal.readiness,
-        member_user_id=member.user_id,
-        member_name=member.name,
-        mentor_user_id=mentor.user_id,
-        mentor_name=mentor.name,
-        note=NOTE,
-    )
+    ask_sign_off(engine, DOC_ID, GOAL_ID, member.user_id, signed_at - timedelta(hours=20))
+    (sign_offs,) = load_sign_offs(engine, {DOC_ID: "mentor"})
+    asked = sign_offs.goal(GOAL_ID)
+    assert asked is not None
+    sign_off = signing_off(sign_offs, asked, mentor.user_id, mentor.name, NOTE)
     keys = KeyRing(engine, key_password(settings))
     record = issue_for(engine, keys, issuer_without_request(settings), sign_off, signed_at)
     return [

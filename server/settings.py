@@ -145,15 +145,23 @@ def _bool(name: str, raw: str | None, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _http_url(name: str, raw: str | None, environment: str) -> str | None:
+    """The URL setting `name` without its trailing slash, None if unset; https in production."""
+    url = (raw or "").strip().rstrip("/") or None
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL, got {url!r}")
+    if environment == "production" and parts.scheme != "https":
+        raise SettingsError(f"{name} must use https in production")
+    return url
+
+
 def _oidc_issuer(env: Mapping[str, str], environment: str) -> str | None:
-    issuer = env.get("OIDC_ISSUER", "").strip().rstrip("/") or None
+    issuer = _http_url("OIDC_ISSUER", env.get("OIDC_ISSUER"), environment)
     if issuer is None:
         return None
-    parts = urlsplit(issuer)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"OIDC_ISSUER must be an http(s) URL, got {issuer!r}")
-    if environment == "production" and parts.scheme != "https":
-        raise SettingsError("OIDC_ISSUER must use https in production")
     if not env.get("OIDC_CLIENT_ID", "").strip():
         raise SettingsError("OIDC_CLIENT_ID must be set when OIDC_ISSUER is set")
     return issuer
@@ -167,16 +175,10 @@ def _log_format(env: Mapping[str, str], environment: str) -> str:
 
 
 def _public_url(env: Mapping[str, str], environment: str) -> str | None:
-    url = env.get("PUBLIC_URL", "").strip().rstrip("/") or None
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"PUBLIC_URL must be an http(s) URL, got {url!r}")
+    url = _http_url("PUBLIC_URL", env.get("PUBLIC_URL"), environment)
+    parts = urlsplit(url or "")
     if parts.query or parts.fragment or parts.username or parts.password:
         raise SettingsError("PUBLIC_URL takes no query, fragment or credentials")
-    if environment == "production" and parts.scheme != "https":
-        raise SettingsError("PUBLIC_URL must use https in production")
     return url
 
 

@@ -132,6 +132,27 @@ async def sign_offs_for(state: Any, user: Any, doc_id: str) -> SignOffs | None:
     return found
 
 
+def signing_off(
+    sign_offs: SignOffs, goal: GoalSignOff, mentor_user_id: int, mentor_name: str, note: str
+) -> SignOff:
+    """What `issue_for` needs to answer the goal's waiting request (SignOffError if the
+    member left the curriculum after asking)."""
+    member = sign_offs.member
+    if member is None:
+        raise SignOffError("This curriculum has no member any more.")
+    assert goal.request is not None and goal.request.id is not None
+    return SignOff(
+        request_id=goal.request.id,
+        doc_id=sign_offs.doc_id,
+        goal=goal.readiness,
+        member_user_id=member.user_id,
+        member_name=member.name,
+        mentor_user_id=mentor_user_id,
+        mentor_name=mentor_name,
+        note=note,
+    )
+
+
 async def _viewing(request: Request) -> tuple[Any, SignOffs, GoalSignOff | None]:
     """The signed-in user, the curriculum's sign-offs and the goal of the path (404s)."""
     user = current_user(request)
@@ -231,20 +252,7 @@ async def _issue(
     request: Request, sign_offs: SignOffs, goal: GoalSignOff, mentor: Any, note: str
 ) -> None:
     state = request.app.state
-    assert goal.request is not None and goal.request.id is not None
-    member = sign_offs.member
-    if member is None:  # the member left the curriculum after asking
-        raise SignOffError("This curriculum has no member any more.")
-    sign_off = SignOff(
-        request_id=goal.request.id,
-        doc_id=sign_offs.doc_id,
-        goal=goal.readiness,
-        member_user_id=member.user_id,
-        member_name=member.name,
-        mentor_user_id=mentor.id,
-        mentor_name=mentor.name,
-        note=note,
-    )
+    sign_off = signing_off(sign_offs, goal, mentor.id, mentor.name, note)
     issuer = issuer_for(request)
     await asyncio.to_thread(issue_for, state.engine, state.certificate_keys, issuer, sign_off,
                             utcnow())  # fmt: skip
