@@ -139,7 +139,7 @@ async def forget_action(request: Request) -> Response:
         context = {"profile": user, "error": "Tick the box to confirm."}
         return render(request, "account/forget.html", context, status_code=422)
     state = request.app.state
-    await forget_user(state.engine, state.store, state.rooms, user)
+    await forget_user(state.engine, state.store, state.rooms, user, keys=state.certificate_keys)
     request.scope["state"]["user"] = None
     request.scope["state"]["session_id"] = None
     request.scope["state"]["session_cookie_id"] = None

@@ -24,6 +24,7 @@ from storage.database import make_engine
 from storage.update_log import UpdateLog
 
 from .auth.tokens import create_token
+from .certificate_keys import KeyRing, key_password
 from .forget import forget_user
 from .people_cli import PeopleCommandError
 from .people_cli import add_commands as add_people_commands
@@ -85,6 +86,7 @@ def add_commands(commands: Any) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.database_url)
+    args.key_password = key_password(settings)  # ForgetMe signs certificates again
     try:
         args.admin(engine, args)
         return 0
@@ -137,7 +139,8 @@ def _forget(engine: Engine, args: argparse.Namespace) -> None:
     user = _user(engine, args.email)
     # A running server's open rooms are not reached from here: the scrub reaches their
     # editors when the room reloads (see docs/auth.md). Rewrites lock the document.
-    erasure = asyncio.run(forget_user(engine, UpdateLog(engine), None, user))
+    keys = KeyRing(engine, args.key_password)
+    erasure = asyncio.run(forget_user(engine, UpdateLog(engine), None, user, keys=keys))
     print(
         f"erased user {user.id}: {len(erasure.deleted)} curricula deleted, "
         f"{len(erasure.scrubbed)} kept and scrubbed"

@@ -30,6 +30,8 @@ from .auth.routes import auth_mount
 from .auth.sessions import SessionMiddleware
 from .auth.tokens import redact_tokens_in_logs
 from .body_limit import BodyLimitMiddleware
+from .certificate_keys import KeyRing, key_password
+from .certificate_pages import certificate_routes
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .live import curricula_stream, timeline_stream
@@ -79,6 +81,7 @@ def create_app(settings: Settings) -> Starlette:
         )
         app.state.token_failure_limiter = RateLimiter(settings.sign_in_rate_limit)
         app.state.outbox = start_outbox(engine, settings)  # emails (server/notifications)
+        app.state.certificate_keys = KeyRing(engine, key_password(settings))
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -122,6 +125,7 @@ def create_app(settings: Settings) -> Starlette:
         auth_mount(settings),
         *account_routes(),
         *people_routes(),  # profiles, requests, inbox, offers, /api/match
+        *certificate_routes(),
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

@@ -10,6 +10,7 @@ import uvicorn
 
 from .admin import add_commands as add_admin_commands
 from .admin import run as run_admin
+from .certificate_cli import add_commands as add_certificate_commands
 from .logs import configure_logging
 from .read_model_cli import add_commands as add_read_model_commands
 from .settings import Settings, SettingsError, load_settings
@@ -64,11 +65,13 @@ def _migrate(settings: Settings) -> int:
 def _seed_demo(settings: Settings) -> int:
     from storage.database import make_engine
 
+    from .demo_certificates import seed_demo_certificates
     from .demo_seed import seed_demo
 
     engine = make_engine(settings.database_url)
     try:
         created = seed_demo(engine)
+        created += seed_demo_certificates(engine, settings)
     finally:
         engine.dispose()
     for line in created:
@@ -92,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_admin_commands(commands)
     add_read_model_commands(commands)
+    add_certificate_commands(commands)
     return parser
 
 

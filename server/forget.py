@@ -2,6 +2,9 @@
 
 - Their profile, sessions, tokens and memberships are deleted; their open
   connections are closed (which also removes their presence from every room).
+- Their certificates are revoked and erased down to a tombstone (id, status index,
+  revocation); those they signed off as a mentor are signed again without their name
+  (server/certificate_issuing.py).
 - A curriculum nobody else is on is deleted with everything stored for it.
 - A curriculum they share (a member's with a mentor on it, or one they mentor) is
   kept for the other party: every mention of their name or email in it becomes
@@ -32,6 +35,8 @@ from storage.curriculum_queries import curricula_rows, delete_document, set_titl
 from storage.profile_queries import rewrite_mentions
 from storage.update_log import UpdateLog
 
+from .certificate_issuing import forget_certificates
+from .certificate_keys import KeyRing
 from .read_model_sync import refresh
 
 log = logging.getLogger("mentorhub.forget")
@@ -44,12 +49,14 @@ class Erasure:
 
 
 async def forget_user(
-    engine: Engine, store: UpdateLog, rooms: RoomManager | None, user: User
+    engine: Engine, store: UpdateLog, rooms: RoomManager | None, user: User, *, keys: KeyRing
 ) -> Erasure:
-    """Erase `user`. `rooms` is the running server's room manager (None from the CLI)."""
+    """Erase `user`. `rooms` is the running server's room manager (None from the CLI);
+    `keys` sign again the certificates the user signed off as a mentor."""
     assert user.id is not None
     needles = [user.email, user.name]
     erasure = Erasure()
+    await asyncio.to_thread(forget_certificates, engine, keys, user)
     if rooms is not None:
         _close_peers(rooms, lambda peer: peer.user_id == user.id)
     for row in await asyncio.to_thread(curricula_rows, engine, user.id):

@@ -18,18 +18,9 @@ from collab.schema import read_curriculum
 
 from .access import Access
 from .listing import curricula_for
+from .live_feed import COALESCE_SECONDS, KEEPALIVE_SECONDS, SSE_HEADERS, feed_stream, sse_message
 from .pages import access_or_404, timeline_context
 from .templating import current_user, render_fragment
-
-KEEPALIVE_SECONDS = 15.0
-COALESCE_SECONDS = 0.15  # a burst of keystrokes becomes one refresh
-SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-
-
-def sse_message(html: str, event: str | None = None) -> bytes:
-    lines = [f"event: {event}"] if event else []
-    lines += [f"data: {line}" for line in html.splitlines() or [""]]
-    return ("\n".join(lines) + "\n\n").encode()
 
 
 async def timeline_stream(request: Request) -> Response:
@@ -63,26 +54,9 @@ async def curricula_stream(request: Request) -> Response:
     state = request.app.state
     user = current_user(request)
 
-    async def render() -> tuple[set[str], bytes]:
+    async def render() -> tuple[set[str] | None, str]:
         listings = await curricula_for(state, user)
         html = render_fragment(request, "_curricula.html", {"curricula": listings})
-        return {listing.doc_id for listing in listings}, sse_message(html)
+        return {listing.doc_id for listing in listings}, html
 
-    async def events() -> AsyncIterator[bytes]:
-        watched, _ = await render()
-        with state.read_model.change_feed() as feed:
-            while True:
-                try:
-                    doc_id = await asyncio.wait_for(feed.get(), KEEPALIVE_SECONDS)
-                except TimeoutError:
-                    yield b": keepalive\n\n"
-                    continue
-                if doc_id not in watched:
-                    continue
-                await asyncio.sleep(COALESCE_SECONDS)
-                while not feed.empty():
-                    feed.get_nowait()
-                watched, message = await render()
-                yield message
-
-    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
+    return feed_stream(request, render)

@@ -31,6 +31,7 @@ from .access import Access, document_access
 from .htmx import wants_partial
 from .listing import curricula_for
 from .progress import progress_towards_goals
+from .sign_off import sign_offs_for
 from .templating import current_user, render
 from .urls import curriculum_path
 
@@ -94,6 +95,8 @@ async def timeline_view(request: Request) -> Response:
         curriculum = read_curriculum(room.doc)
     context = {"doc_id": doc_id, "can_edit": access >= Access.EDIT, **timeline_context(curriculum)}
     template = "_timeline.html" if wants_partial(request) else "timeline.html"
+    if template == "timeline.html":  # with its goals' sign-offs (server/sign_off.py)
+        context["sign_offs"] = await sign_offs_for(request.app.state, current_user(request), doc_id)
     return render(request, template, context)
 
 

@@ -246,6 +246,11 @@ class ReadModelSync:
 
     # -- telling live views ------------------------------------------------------------
 
+    async def announce(self, doc_id: str) -> None:
+        """Tell live views (here and, with Redis, on every instance) that what they show
+        of a curriculum changed in SQL outside the read model (a sign-off, a certificate)."""
+        await self._tell(doc_id)
+
     async def _tell(self, doc_id: str) -> None:
         self._tell_here(doc_id)
         if self._redis is not None:

@@ -51,7 +51,6 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
     trusted_proxies: tuple[str, ...] = ()  # addresses whose X-Forwarded-For is believed
     # -- people and notifications (docs/notifications.md) --
-    public_url: str = ""  # links in emails; empty: the address of the request that sent them
     smtp_host: str | None = None  # unset: emails are logged, not sent
     smtp_port: int = 587
     smtp_user: str = ""
@@ -62,6 +61,9 @@ class Settings:
     smtp_timeout_seconds: float = 20.0
     email_retry_seconds: float = 30.0
     email_max_attempts: int = 8
+    # certificates (docs/certificates.md): the issuer's public URL, the signing keys' password
+    public_url: str | None = None  # unset: the URL each request arrived at
+    certificate_key_password: str | None = None  # unset: derived from SECRET_KEY
 
     @property
     def is_production(self) -> bool:
@@ -73,6 +75,7 @@ class Settings:
         shown["secret_key"] = "***"
         shown["oidc_client_secret"] = "***" if self.oidc_client_secret else ""
         shown["smtp_password"] = "***" if self.smtp_password else ""
+        shown["certificate_key_password"] = "***" if self.certificate_key_password else None
         shown["database_url"] = _mask_url(self.database_url)
         shown["redis_url"] = _mask_url(self.redis_url) if self.redis_url else None
         shown["allowed_origins"] = list(self.allowed_origins)
@@ -154,15 +157,23 @@ def _bool(name: str, raw: str | None, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _http_url(name: str, raw: str | None, environment: str) -> str | None:
+    """The URL setting `name` without its trailing slash, None if unset; https in production."""
+    url = (raw or "").strip().rstrip("/") or None
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL, got {url!r}")
+    if environment == "production" and parts.scheme != "https":
+        raise SettingsError(f"{name} must use https in production")
+    return url
+
+
 def _oidc_issuer(env: Mapping[str, str], environment: str) -> str | None:
-    issuer = env.get("OIDC_ISSUER", "").strip().rstrip("/") or None
+    issuer = _http_url("OIDC_ISSUER", env.get("OIDC_ISSUER"), environment)
     if issuer is None:
         return None
-    parts = urlsplit(issuer)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SettingsError(f"OIDC_ISSUER must be an http(s) URL, got {issuer!r}")
-    if environment == "production" and parts.scheme != "https":
-        raise SettingsError("OIDC_ISSUER must use https in production")
     if not env.get("OIDC_CLIENT_ID", "").strip():
         raise SettingsError("OIDC_CLIENT_ID must be set when OIDC_ISSUER is set")
     return issuer
@@ -173,6 +184,21 @@ def _log_format(env: Mapping[str, str], environment: str) -> str:
     if fmt not in ("json", "text"):
         raise SettingsError(f"LOG_FORMAT must be json or text, got {fmt!r}")
     return fmt
+
+
+def _public_url(env: Mapping[str, str], environment: str) -> str | None:
+    url = _http_url("PUBLIC_URL", env.get("PUBLIC_URL"), environment)
+    parts = urlsplit(url or "")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise SettingsError("PUBLIC_URL takes no query, fragment or credentials")
+    return url
+
+
+def _certificate_key_password(env: Mapping[str, str], environment: str) -> str | None:
+    password = env.get("CERTIFICATE_KEY_PASSWORD") or None
+    if password is not None and environment == "production" and len(password) < 32:
+        raise SettingsError("CERTIFICATE_KEY_PASSWORD must be 32+ characters in production")
+    return password
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -237,18 +263,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             p.strip() for p in env.get("TRUSTED_PROXIES", "").split(",") if p.strip()
         ),
         **_email_settings(env, defaults),
+        public_url=_public_url(env, environment),
+        certificate_key_password=_certificate_key_password(env, environment),
     )
 
 
 def _email_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, object]:
-    """PUBLIC_URL and the SMTP settings of notifications (docs/notifications.md)."""
-    public_url = env.get("PUBLIC_URL", "").strip().rstrip("/")
-    if public_url and urlsplit(public_url).scheme not in ("http", "https"):
-        raise SettingsError(f"PUBLIC_URL must be an http(s) URL, got {public_url!r}")
+    """The SMTP settings of notifications (docs/notifications.md)."""
     starttls = _bool("SMTP_STARTTLS", env.get("SMTP_STARTTLS"), defaults.smtp_starttls)
     implicit_tls = _bool("SMTP_SSL", env.get("SMTP_SSL"), defaults.smtp_ssl)
     return {
-        "public_url": public_url,
         "smtp_host": env.get("SMTP_HOST", "").strip() or None,
         "smtp_port": _int(env, "SMTP_PORT", defaults.smtp_port),
         "smtp_user": env.get("SMTP_USER", ""),

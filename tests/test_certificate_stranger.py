@@ -29,6 +29,10 @@ NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def stranger() -> SimpleNamespace:
+    return documented_snippet()
+
+
+def documented_snippet() -> SimpleNamespace:
     """The documented snippet, run on its own; it imports only the stdlib and cryptography."""
     section = DOC.read_text(encoding="utf-8").split("## Verifying a certificate yourself", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.DOTALL).group(1)

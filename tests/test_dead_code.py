@@ -46,6 +46,12 @@ USED_ELSEWHERE = {
     "update_item": "tests (the read model against random edits); card editing forms to come",
     "delete_item": "tests (the read model against random edits); card editing forms to come",
     "delete_goal": "tests (the read model against random edits); the goals editor to come",
+    "page_path": "templates/_certificates.html",
+    "json_path": "templates/_certificates.html",
+    "pdf_path": "templates/_certificates.html",
+    "programme": "templates/_certificates.html",
+    "to_sign_off": "templates/_certificates.html",
+    "to_ask": "templates/_certificates.html",
 }
 
 

@@ -27,6 +27,9 @@ FORMS = {
     "/settings/tokens/{token}/revoke": (),
     "/settings/forget": ("confirm",),
     "/auth/dev": ("email",),
+    "/curricula/{doc}/goals/{goal}/ask": ("back",),
+    "/curricula/{doc}/goals/{goal}/answer": ("decision", "note", "back"),
+    "/certificates/{certificate}/revoke": ("reason",),
 }
 TRICKY = [
     "", " ", "²", "٣", "5" * 5000, "9" * 25, "-1", "1e9", "0x10", " 12 ", "NaN", "\x00",
@@ -77,8 +80,9 @@ def test_random_form_input_never_gets_a_server_error(server):
                 answer = browser.post(f"/settings/tokens/{'9' * 25}/revoke", data=card)
                 assert answer.status_code == 404, answer.text
                 return
-            params = {"doc": doc_id, "item": item_id, "token": token_id}
-            for name in ("item", "token"):
+            params = {"doc": doc_id, "item": item_id, "token": token_id, "goal": "g1"}
+            params["certificate"] = "k3v9-qa7"
+            for name in ("item", "token", "goal", "certificate"):
                 if f"{{{name}}}" in path and data.draw(st.booleans(), label=f"random {name}"):
                     params[name] = quote(data.draw(PATH_VALUES, label=name), safe="")
             fields = {name: data.draw(VALUES, label=name) for name in FORMS[path]}

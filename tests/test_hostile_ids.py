@@ -30,6 +30,7 @@ from server.settings import PROJECT_ROOT, load_settings
 from server.static_files import StaticAssets
 from server.templating import make_templates
 from server.urls import path, segment
+from tests.certificate_flow import template_context as certificate_template_context
 from tests.polling import until
 from tests.web import WEB_ENV, client, csrf_in, signed_in
 from tests.yclient import connected
@@ -205,20 +206,32 @@ async def test_hostile_item_ids_written_by_a_client_never_leave_their_route(serv
 
 
 async def first_event(browser, url: str, doc) -> str:
-    """The first live refresh the stream sends after the document changes."""
+    """The first live refresh the stream sends after the document changes.
+
+    One read of the stream is awaited at a time and never cancelled (a cancelled read
+    would close the stream's line iterator); the document changes again every 0.5 s
+    until an event arrives."""
+
+    def change() -> None:
+        doc.get("meta", type=Map)["title"] = f"Appollo's path {datetime.now(UTC)}"
+
     async with browser.stream("GET", url) as stream:
         lines = stream.aiter_lines()
         await asyncio.sleep(0)  # the request is on its way; the change below follows it
+        change()
         received = ""
-        async with asyncio.timeout(5):
-            while "data: " not in received:
-                doc.get("meta", type=Map)["title"] = f"Appollo's path {datetime.now(UTC)}"
-                try:
-                    async with asyncio.timeout(0.5):
-                        while not received.endswith("\n\n") or "data: " not in received:
-                            received += await anext(lines) + "\n"
-                except TimeoutError:
-                    continue
+        reading = asyncio.ensure_future(anext(lines))
+        try:
+            async with asyncio.timeout(5):
+                while not (received.endswith("\n\n") and "data: " in received):
+                    done, _ = await asyncio.wait({reading}, timeout=0.5)
+                    if not done:
+                        change()
+                        continue
+                    received += reading.result() + "\n"
+                    reading = asyncio.ensure_future(anext(lines))
+        finally:
+            reading.cancel()
     return "\n".join(line[6:] for line in received.splitlines() if line.startswith("data: "))
 
 
@@ -280,7 +293,7 @@ def test_every_template_keeps_hostile_ids_in_their_segment():
         "tokens": [token], "new_token": None, "message": "m", "provider": "p",
         "dev_sign_in": True, "demo_users": [user], "error": None,
         "curricula": [CurriculumListing(doc_id=h, title="c") for h in hostile],
-        **timeline_context(curriculum),
+        **timeline_context(curriculum), **certificate_template_context(hostile),
     }  # fmt: skip
     env = make_templates().env
     rendered = 0

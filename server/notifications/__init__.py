@@ -45,7 +45,7 @@ __all__ = [
 
 def site_url(request: Request) -> str:
     """The public address links in emails start with: PUBLIC_URL, else this request's."""
-    configured: str = request.app.state.settings.public_url
+    configured: str | None = request.app.state.settings.public_url
     return (configured or str(request.base_url)).rstrip("/")
 
 
