@@ -32,6 +32,7 @@ from .auth.tokens import redact_tokens_in_logs
 from .body_limit import BodyLimitMiddleware
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
+from .library import library_routes, start_library_live
 from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
 from .read_model_sync import start_read_model
@@ -76,6 +77,7 @@ def create_app(settings: Settings) -> Starlette:
             engine, rooms, metrics, settings, app.state.redis
         )
         app.state.token_failure_limiter = RateLimiter(settings.sign_in_rate_limit)
+        app.state.library = await start_library_live(engine, app.state.read_model, app.state.redis)
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -87,6 +89,7 @@ def create_app(settings: Settings) -> Starlette:
             for task in background:
                 task.cancel()
             await rooms.close()
+            await app.state.library.aclose()
             await app.state.read_model.aclose()
             if isinstance(fanout, RedisFanout):
                 await fanout.aclose()
@@ -117,6 +120,7 @@ def create_app(settings: Settings) -> Starlette:
         WebSocketRoute("/collab/{doc_id}", collab_socket),
         auth_mount(settings),
         *account_routes(),
+        *library_routes(),
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

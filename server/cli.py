@@ -10,6 +10,7 @@ import uvicorn
 
 from .admin import add_commands as add_admin_commands
 from .admin import run as run_admin
+from .library.cli import add_commands as add_library_commands
 from .logs import configure_logging
 from .read_model_cli import add_commands as add_read_model_commands
 from .settings import Settings, SettingsError, load_settings
@@ -87,10 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
         "seed-demo",
         help="add the demo people and curricula (idempotent; for local runs)",
         description="Add Maven the Mentor, Appollo the Apprentice, Charlie, Miles and Sam "
-        "(staff) with two demo curricula. Existing ones are left as they are.",
+        "(staff) with two demo curricula, and the demo resource library. Existing ones are "
+        "left as they are.",
     )
     add_admin_commands(commands)
     add_read_model_commands(commands)
+    add_library_commands(commands)
     return parser
 
 

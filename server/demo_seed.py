@@ -18,6 +18,7 @@ from storage.curriculum_queries import create_curriculum
 from storage.models import Document
 
 from .demo_history import demo_shift, seed_history
+from .library.demo import seed_library
 
 
 @dataclass(frozen=True)
@@ -58,4 +59,5 @@ def seed_demo(engine: Engine) -> list[str]:
         create_curriculum(engine, demo.doc_id, demo.title, doc.get_update(), member, [mentor])
         seed_history(engine, demo.doc_id, doc, member, mentor)
         created.append(f"{demo.title} (/curricula/{demo.doc_id})")
+    created += seed_library(engine)
     return created

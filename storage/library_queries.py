@@ -393,36 +393,60 @@ def _plain(resource: Resource) -> dict[str, Any]:
 # -- ForgetMe -----------------------------------------------------------------------
 
 
-def forget_in_library(engine: Engine, user_id: int, needles: Sequence[str]) -> None:
-    """Before a person is erased: their reviews go (and with them their ratings), what
-    they added stays without their name, and their name or email written in any
-    resource or anyone's review becomes "former member"."""
+def scrub_library_mentions(engine: Engine, needles: Sequence[str]) -> int:
+    """ForgetMe: a person's name or email written in any resource or anyone's review
+    becomes "former member" (their own reviews and their name as adder go with their
+    account: `storage.account_queries.delete_user`). Returns how many texts changed."""
     pattern = mention_pattern(list(needles))
+    if pattern is None:
+        return 0
+    changed = 0
     with write_transaction(engine) as connection:
-        connection.execute(sa.delete(REVIEW).where(REVIEW.c.user_id == user_id))
-        for column in ("added_by", "accepted_by"):
-            connection.execute(
-                sa.update(RESOURCE).where(RESOURCE.c[column] == user_id).values({column: None})
+        for table, column in ((RESOURCE, "title"), (RESOURCE, "description"), (REVIEW, "text")):
+            mentions = sa.or_(
+                *[table.c[column].ilike(f"%{_escaped(n)}%", escape="\\") for n in needles if n]
             )
-        if pattern is None:
-            return
-        scrubbed = False
-        for table, columns in ((RESOURCE, ("title", "description")), (REVIEW, ("text",))):
-            for column in columns:
-                mentions = sa.or_(
-                    *[sa.func.lower(table.c[column]).contains(n.lower(), autoescape=True)
-                      for n in needles if n]
-                )  # fmt: skip
-                for key, value in connection.execute(
-                    sa.select(table.c.id, table.c[column]).where(mentions)
-                ).all():
-                    clean = scrub_string(value, pattern)
-                    if table is RESOURCE:
-                        clean = clean[:200] if column == "title" else clean
-                    connection.execute(
-                        sa.update(table).where(table.c.id == key).values({column: clean})
-                    )
-                    scrubbed = True
-        if scrubbed and connection.dialect.name == "sqlite":
-            # merge the search index's segments, so no old entry of the text stays in it
+            rows = connection.execute(sa.select(table.c.id, table.c[column]).where(mentions))
+            for key, value in rows.all():
+                clean = scrub_string(value, pattern)
+                if column == "title":
+                    clean = clean[:200]
+                if clean != value:
+                    update = sa.update(table).where(table.c.id == key)
+                    connection.execute(update.values({column: clean}))
+                    changed += 1
+        if changed and connection.dialect.name == "sqlite":
+            # merge the search index's segments: no old entry of the text stays in them
             connection.exec_driver_sql("INSERT INTO resource_fts(resource_fts) VALUES ('optimize')")
+    return changed
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def skills_in_use(engine: Engine, viewer: Viewer) -> list[str]:
+    """The skills of the resources `viewer` may see, for the search's skill filter."""
+    skill = ResourceSkill.__table__.c.skill  # type: ignore[attr-defined]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(skill)
+            .join(RESOURCE, RESOURCE.c.id == ResourceSkill.__table__.c.resource_id)  # type: ignore[attr-defined]
+            .where(RESOURCE.c.state == "accepted", visible_to(viewer))
+            .distinct()
+            .order_by(skill)
+        ).scalars()
+        return list(rows)
+
+
+def ratings_by(engine: Engine, user_id: int, resource_ids: Sequence[int]) -> dict[int, int]:
+    """{resource id: the rating this person gave it} for those they rated."""
+    if not resource_ids:
+        return {}
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(REVIEW.c.resource_id, REVIEW.c.rating).where(
+                REVIEW.c.user_id == user_id, REVIEW.c.resource_id.in_(list(resource_ids))
+            )
+        ).all()
+    return dict(rows)

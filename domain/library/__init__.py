@@ -15,6 +15,7 @@ from .figures import Figures, MemberUse, Ratings, figures, median_minutes
 from .query import SearchQuery, Term, parse_query
 from .ranking import rank
 from .resources import (
+    FIELDS,
     LEVELS,
     STATES,
     STYLE_LABELS,
@@ -28,7 +29,7 @@ from .reviews import MAX_REVIEW, RATINGS, Review, review_from_fields
 from .urls import InvalidUrl, normalise_url, try_normalise
 
 __all__ = [
-    "LEVELS", "MAX_REVIEW", "RATINGS", "STATES", "STYLES", "STYLE_LABELS", "VISIBILITIES",
+    "FIELDS", "LEVELS", "MAX_REVIEW", "RATINGS", "STATES", "STYLES", "STYLE_LABELS", "VISIBILITIES",
     "Figures", "InvalidUrl", "MemberUse", "NewResource", "Ratings", "Resource", "Review",
     "SearchQuery", "Term", "figures", "median_minutes", "normalise_url", "parse_query", "rank",
     "resource_from_fields", "review_from_fields", "try_normalise",

@@ -193,4 +193,3 @@ def write_library_file(resources: Iterable[Resource], format: str) -> str:
         record["estimate_minutes"] = "" if minutes is None else str(minutes)
         writer.writerow({k: _to_cell(v) for k, v in record.items()})
     return out.getvalue()
-

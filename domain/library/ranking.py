@@ -51,4 +51,3 @@ def rank(query: SearchQuery, candidates: Sequence[Resource]) -> list[Resource]:
             scores[n] += PHRASE_BONUS
     order = sorted(range(len(candidates)), key=lambda n: (-scores[n], _alphabetical(candidates[n])))
     return [candidates[n] for n in order]
-
