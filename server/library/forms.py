@@ -129,7 +129,8 @@ async def queue_page(request: Request) -> Response:
     waiting = await asyncio.to_thread(suggestions, engine)
     people = sorted({r.added_by for r in waiting if r.added_by is not None})
     names = await asyncio.to_thread(user_names, engine, people)
-    return render(request, "library/suggestions.html", {"waiting": waiting, "names": names})
+    context = {"waiting": waiting, "names": names, **filter_choices()}
+    return render(request, "library/suggestions.html", context)
 
 
 async def _decide(request: Request, accept: bool) -> Response:
