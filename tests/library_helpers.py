@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from html import unescape
 from typing import Any
 
 import httpx
@@ -49,7 +50,7 @@ async def add_resource(browser: httpx.AsyncClient, **fields: Any) -> int:
 
 def text_of(html: str) -> str:
     """The page's text, tags dropped and spaces collapsed (to read figures as people do)."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 class People:
