@@ -14,7 +14,6 @@ Neither the FTS5 tables nor the generated column are SQLModel models:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,13 +171,3 @@ def search(
         total = connection.execute(counted).scalar_one()
         rows = connection.execute(statement.limit(max(limit, CANDIDATES))).all()
     return rank(query, [resource_of(row) for row in rows])[:limit], total
-
-
-def resources_by_id(engine: Engine, ids: Sequence[int]) -> list[Resource]:
-    if not ids:
-        return []
-    with engine.connect() as connection:
-        rows = connection.execute(
-            sa.select(*RESOURCE_COLUMNS).where(col(LibraryResource.id).in_(list(ids)))
-        ).all()
-    return [resource_of(row) for row in rows]

@@ -45,6 +45,11 @@ USED_ELSEWHERE = {
     "update_item": "tests (the read model against random edits); card editing forms to come",
     "delete_item": "tests (the read model against random edits); card editing forms to come",
     "delete_goal": "tests (the read model against random edits); the goals editor to come",
+    "outside_models": "storage/migrations/env.py: Alembic's include_name",
+    "median_minutes_by_url": "the workload warning's cross-member fallback (docs/library.md)",
+    "resource_by_url": "tests; badges and the workload warning (docs/library.md)",
+    "resources_added_by": "the mentors' badges to come (docs/library.md)",
+    "reviews_by": "the first-review badge to come (docs/library.md)",
 }
 
 

@@ -60,22 +60,34 @@ async def test_added_from_the_library_finishing_moves_median_and_completion(setu
     ann, ben, cat = MEMBERS
     async with signed_in(server, MAVEN) as maven:
         resource = await add_resource(
-            maven, title="SRE book: Monitoring", url=URL, skills="sre, monitoring",
-            estimate_minutes="90", kind="book", style="reading", level="intermediate",
-        )  # fmt: skip
+            maven,
+            title="SRE book: Monitoring",
+            url=URL,
+            skills="sre, monitoring",
+            estimate_minutes="90",
+            kind="book",
+            style="reading",
+            level="intermediate",
+        )
         await shows(maven, resource, "nobody has finished it yet", "on no curriculum yet")
         async with connected(server.ws_url, docs[ann], token=tokens[ann]) as editor:
             added = await post_form(
-                maven, f"/library/{resource}/add", {"doc_id": docs[ann], "status": "next"},
+                maven,
+                f"/library/{resource}/add",
+                {"doc_id": docs[ann], "status": "next"},
                 headers=HX,
-            )  # fmt: skip
+            )
             assert added.status_code == 200 and "Added to" in added.text
             # the card reaches the open editor at once, linked by the resource's link
             await eventually(lambda: card_of(editor, NORMAL) is not None, what="the card")
             card = read_curriculum(editor).items[0]
             assert (card.title, card.kind, card.skills, card.estimate_minutes, card.status) == (
-                "SRE book: Monitoring", "book", ("sre", "monitoring"), 90, "next",
-            )  # fmt: skip
+                "SRE book: Monitoring",
+                "book",
+                ("sre", "monitoring"),
+                90,
+                "next",
+            )
             assert card.assigned_by == MAVEN
             twice = await post_form(
                 maven, f"/library/{resource}/add", {"doc_id": docs[ann]}, headers=HX
@@ -84,19 +96,29 @@ async def test_added_from_the_library_finishing_moves_median_and_completion(setu
             assert len(editor.get("items", type=Map)) == 1
             await shows(maven, resource, "Completion 0% (0 of 1 member)")
             finish(editor, card.id, "2025-03-01T10:00:00Z", "2025-03-01T10:30:00Z")
-            await shows(maven, resource, "Median actual time 30 min (1 member)",
-                        "Completion 100% (1 of 1 member)")  # fmt: skip
+            await shows(
+                maven,
+                resource,
+                "Median actual time 30 min (1 member)",
+                "Completion 100% (1 of 1 member)",
+            )
 
         for member in (ben, cat):
-            assert (await post_form(
-                maven, f"/library/{resource}/add", {"doc_id": docs[member]}, headers=HX
-            )).status_code == 200  # fmt: skip
+            assert (
+                await post_form(
+                    maven, f"/library/{resource}/add", {"doc_id": docs[member]}, headers=HX
+                )
+            ).status_code == 200
         await shows(maven, resource, "Completion 33% (1 of 3 members)")
         async with connected(server.ws_url, docs[ben], token=tokens[ben]) as editor:
             await eventually(lambda: card_of(editor, NORMAL) is not None, what="Ben's card")
             finish(editor, card_of(editor, NORMAL), "2025-03-02T10:00:00Z", "2025-03-02T11:30:00Z")
-            await shows(maven, resource, "Median actual time 1 h (2 members)",
-                        "Completion 67% (2 of 3 members)")  # fmt: skip
+            await shows(
+                maven,
+                resource,
+                "Median actual time 1 h (2 members)",
+                "Completion 67% (2 of 3 members)",
+            )
 
         # a card written by hand with the link another way is the same resource
         dora = "dora@example.org"
@@ -105,8 +127,12 @@ async def test_added_from_the_library_finishing_moves_median_and_completion(setu
             written = "https://SRE.google/sre-book/monitoring-distributed-systems/?utm_source=mail"
             item = edits.add_item(editor, title="Monitoring chapter", url=written)
             finish(editor, item, "2025-03-03T10:00:00Z", "2025-03-03T10:45:00Z")
-            await shows(maven, resource, "Median actual time 45 min (3 members)",
-                        "Completion 75% (3 of 4 members)")  # fmt: skip
+            await shows(
+                maven,
+                resource,
+                "Median actual time 45 min (3 members)",
+                "Completion 75% (3 of 4 members)",
+            )
     # what the workload warning reads: the median for a card's link as written
     assert median_minutes_by_url(people.engine, [written, "https://elsewhere.example/"]) == {
         written: MedianTime(minutes=45, members=3)
@@ -140,17 +166,20 @@ async def test_only_who_finished_rates_it_and_the_timeline_asks_them(setup):
         bad = await post_form(browser, f"{page}/review", {"rating": "7", "text": "?"}, page=page)
         assert bad.status_code == 422 and "Choose a rating from 1 to 5." in bad.text
         saved = await post_form(
-            browser, f"{page}/review", {"rating": "4", "text": "The golden signals, at last."},
+            browser,
+            f"{page}/review",
+            {"rating": "4", "text": "The golden signals, at last."},
             page=page,
-        )  # fmt: skip
+        )
         assert saved.status_code == 303
         assert "Your rating: 4 of 5" in (await browser.get(timeline)).text
         resaved = await post_form(browser, f"{page}/review", {"rating": "5"}, page=page)
         assert resaved.status_code == 303
         await shows(browser, resource, "Rating 5.0 / 5 (1 rating)", "edited")
     async with signed_in(server, ben) as browser:  # Ben has it on his curriculum, unfinished
-        refused = await post_form(browser, f"/library/{resource}/review", {"rating": "1"},
-                                  page=f"/library/{resource}")  # fmt: skip
+        refused = await post_form(
+            browser, f"/library/{resource}/review", {"rating": "1"}, page=f"/library/{resource}"
+        )
         assert refused.status_code == 403
         await shows(browser, resource, "Rating 5.0 / 5 (1 rating)")
 
@@ -184,14 +213,27 @@ async def test_forget_me_takes_reviews_and_names_out_of_the_library(
         page = f"/library/{resource}"
         await until(lambda: appollo.get(page), lambda r: "Rate and review" in r.text)
         await post_form(appollo, f"{page}/review", {"rating": "1", "text": "Too long."}, page=page)
-        suggested = await post_form(appollo, "/library/suggest", {
-            "title": f"{name}'s notes on alerting", "url": "https://appollo.example/notes",
-            "level": "beginner", "style": "reading", "description": f"Written by {name} ({email}).",
-        }, page="/library/suggest")  # fmt: skip
+        suggested = await post_form(
+            appollo,
+            "/library/suggest",
+            {
+                "title": f"{name}'s notes on alerting",
+                "url": "https://appollo.example/notes",
+                "level": "beginner",
+                "style": "reading",
+                "description": f"Written by {name} ({email}).",
+            },
+            page="/library/suggest",
+        )
         assert suggested.status_code == 303
     async with signed_in(server, "dora@example.org") as dora:
         await until(lambda: dora.get(page), lambda r: "Rate and review" in r.text)
-        await post_form(dora, f"{page}/review", {"rating": "5", "text": f"{name} was wrong: it is short."}, page=page)  # fmt: skip
+        await post_form(
+            dora,
+            f"{page}/review",
+            {"rating": "5", "text": f"{name} was wrong: it is short."},
+            page=page,
+        )
         await shows(dora, resource, "Rating 3.0 / 5 (2 ratings)")
     async with signed_in(server, MAVEN) as maven:
         queue = (await maven.get("/library/suggestions")).text

@@ -213,8 +213,10 @@ def test_every_problem_of_a_file_is_listed_by_row() -> None:
         "Row 4, url: the same link as row 2.",
         "Row 5: a resource must be an object with named fields.",
     ]
-    assert read_library_file(b"title,colour\r\nx,red\r\n", "csv").errors[0].startswith(
-        "Unknown column 'colour'"
+    assert (
+        read_library_file(b"title,colour\r\nx,red\r\n", "csv")
+        .errors[0]
+        .startswith("Unknown column 'colour'")
     )
     assert read_library_file(b"\xff\xfe", "csv").errors == ["The file is not UTF-8 text."]
     assert read_library_file(b"{", "json").errors[0].startswith("The JSON cannot be read")

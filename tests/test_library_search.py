@@ -28,39 +28,130 @@ from tests.storage_fixtures import sqlite_database_url
 EVERYONE = Viewer(None, staff=True)
 
 LIBRARY = [
-    ("Recursion for beginners", "recursion", "beginner", "reading", "article", "python",
-     "Base cases, recursive calls and the call stack, step by step."),
-    ("Recursive algorithms on trees", "trees", "intermediate", "video", "video",
-     "recursion, algorithms", "Walking trees recursively: depth-first traversals explained."),
-    ("Dynamic programming patterns", "dp", "advanced", "reading", "article",
-     "dynamic-programming, recursion", "Memoisation turns a slow recursive function fast."),
-    ("Site Reliability Engineering: Monitoring", "sre-monitoring", "intermediate", "reading",
-     "book", "sre, monitoring", "Symptoms, causes and the four golden signals."),
-    ("Service Level Objectives", "slo", "intermediate", "reading", "book", "sre, slo",
-     "Choosing indicators users care about and setting reliability targets."),
-    ("Learn Kubernetes Basics", "k8s", "beginner", "hands-on", "course", "kubernetes",
-     "Deploy, expose, scale and update an application on a cluster."),
-    ("Kubernetes the Hard Way", "k8s-hard", "advanced", "hands-on", "project", "kubernetes",
-     "Bootstrap a cluster by hand to understand every component."),
-    ("Prometheus: Getting started", "prom", "beginner", "hands-on", "article",
-     "prometheus, monitoring", "Scrape metrics, graph them, and write recording rules."),
-    ("Grafana dashboards", "grafana", "beginner", "hands-on", "exercise", "grafana, monitoring",
-     "Dashboards and alerts from metrics and logs."),
-    ("The art of talking through a solution", "talk", "beginner", "talk", "talk",
-     "coding-interviews", "How to explain your reasoning to an interviewer out loud."),
-    ("Usability heuristics", "nng", "beginner", "reading", "article", "ux-design",
-     "Ten rules of thumb for interaction design."),
-    ("Running user interviews", "research", "intermediate", "reading", "article",
-     "user-research", "Plan, run and analyse interviews with users."),
-]  # fmt: skip
+    (
+        "Recursion for beginners",
+        "recursion",
+        "beginner",
+        "reading",
+        "article",
+        "python",
+        "Base cases, recursive calls and the call stack, step by step.",
+    ),
+    (
+        "Recursive algorithms on trees",
+        "trees",
+        "intermediate",
+        "video",
+        "video",
+        "recursion, algorithms",
+        "Walking trees recursively: depth-first traversals explained.",
+    ),
+    (
+        "Dynamic programming patterns",
+        "dp",
+        "advanced",
+        "reading",
+        "article",
+        "dynamic-programming, recursion",
+        "Memoisation turns a slow recursive function fast.",
+    ),
+    (
+        "Site Reliability Engineering: Monitoring",
+        "sre-monitoring",
+        "intermediate",
+        "reading",
+        "book",
+        "sre, monitoring",
+        "Symptoms, causes and the four golden signals.",
+    ),
+    (
+        "Service Level Objectives",
+        "slo",
+        "intermediate",
+        "reading",
+        "book",
+        "sre, slo",
+        "Choosing indicators users care about and setting reliability targets.",
+    ),
+    (
+        "Learn Kubernetes Basics",
+        "k8s",
+        "beginner",
+        "hands-on",
+        "course",
+        "kubernetes",
+        "Deploy, expose, scale and update an application on a cluster.",
+    ),
+    (
+        "Kubernetes the Hard Way",
+        "k8s-hard",
+        "advanced",
+        "hands-on",
+        "project",
+        "kubernetes",
+        "Bootstrap a cluster by hand to understand every component.",
+    ),
+    (
+        "Prometheus: Getting started",
+        "prom",
+        "beginner",
+        "hands-on",
+        "article",
+        "prometheus, monitoring",
+        "Scrape metrics, graph them, and write recording rules.",
+    ),
+    (
+        "Grafana dashboards",
+        "grafana",
+        "beginner",
+        "hands-on",
+        "exercise",
+        "grafana, monitoring",
+        "Dashboards and alerts from metrics and logs.",
+    ),
+    (
+        "The art of talking through a solution",
+        "talk",
+        "beginner",
+        "talk",
+        "talk",
+        "coding-interviews",
+        "How to explain your reasoning to an interviewer out loud.",
+    ),
+    (
+        "Usability heuristics",
+        "nng",
+        "beginner",
+        "reading",
+        "article",
+        "ux-design",
+        "Ten rules of thumb for interaction design.",
+    ),
+    (
+        "Running user interviews",
+        "research",
+        "intermediate",
+        "reading",
+        "article",
+        "user-research",
+        "Plan, run and analyse interviews with users.",
+    ),
+]
 
 
 def fill(engine: Engine) -> None:
     rows = [
-        {"title": t, "url": f"https://library.example/{slug}", "level": level, "style": style,
-         "kind": kind, "skills": skills, "description": description}
+        {
+            "title": t,
+            "url": f"https://library.example/{slug}",
+            "level": level,
+            "style": style,
+            "kind": kind,
+            "skills": skills,
+            "description": description,
+        }
         for t, slug, level, style, kind, skills, description in LIBRARY
-    ]  # fmt: skip
+    ]
     done = import_library(engine, read_library_file(json.dumps(rows).encode(), "json"))
     assert done.added == len(LIBRARY)
 
@@ -109,22 +200,32 @@ def test_sqlite_and_postgresql_give_the_same_answers(tmp_path: Path, postgres_ur
     found = dict(zip((f"{text}{filters}" for text, filters in QUERIES), sqlite, strict=True))
     assert set(found["recursively {}"]) == set(found["recursion {}"])
     assert set(found["recursion {}"]) == {
-        "Recursion for beginners", "Recursive algorithms on trees", "Dynamic programming patterns",
-    }  # fmt: skip
+        "Recursion for beginners",
+        "Recursive algorithms on trees",
+        "Dynamic programming patterns",
+    }
     assert found["recursion {}"][0] == "Recursion for beginners"  # the title says it
     assert found["monitor {}"] == found["monitoring {}"] and len(found["monitor {}"]) == 3
     assert found["site reliability {}"] == ["Site Reliability Engineering: Monitoring"]
     assert found['"service level" {}'] == ["Service Level Objectives"]
     assert found['"level service" {}'] == []
     assert found["kubernetes -hard {}"] == ["Learn Kubernetes Basics"]
-    assert set(found["grafana or prometheus {}"]) == {"Grafana dashboards", "Prometheus: Getting started"}
+    assert set(found["grafana or prometheus {}"]) == {
+        "Grafana dashboards",
+        "Prometheus: Getting started",
+    }
     assert set(found["kube{}"]) == {"Learn Kubernetes Basics", "Kubernetes the Hard Way"}
     assert found["dashboard {}"] == ["Grafana dashboards"]
-    assert set(found["interview {}"]) == {"Running user interviews", "The art of talking through a solution"}
+    assert set(found["interview {}"]) == {
+        "Running user interviews",
+        "The art of talking through a solution",
+    }
     assert found["recursion {'level': 'beginner'}"] == ["Recursion for beginners"]
     assert found["{'skill': 'monitoring'}"] == [
-        "Grafana dashboards", "Prometheus: Getting started", "Site Reliability Engineering: Monitoring",
-    ]  # fmt: skip
+        "Grafana dashboards",
+        "Prometheus: Getting started",
+        "Site Reliability Engineering: Monitoring",
+    ]
     assert found["{'style': 'hands-on', 'kind': 'course'}"] == ["Learn Kubernetes Basics"]
     assert found["recursion {'skill': 'algorithms'}"] == ["Recursive algorithms on trees"]
     assert found["the and of {}"] == sorted(t for t, *_ in LIBRARY)  # no words: everything
@@ -135,10 +236,13 @@ def test_the_search_index_follows_edits_and_deletes(engine: Engine) -> None:
     fill(engine)
     grafana = resource_by_url(engine, "https://library.example/grafana")
     assert grafana is not None
-    changed, _ = resource_from_fields({
-        **{k: getattr(grafana, k) for k in ("url", "kind", "level", "style", "skills")},
-        "title": "Observability with Loki", "description": "Logs, queried like metrics.",
-    })  # fmt: skip
+    changed, _ = resource_from_fields(
+        {
+            **{k: getattr(grafana, k) for k in ("url", "kind", "level", "style", "skills")},
+            "title": "Observability with Loki",
+            "description": "Logs, queried like metrics.",
+        }
+    )
     assert changed is not None
     update_resource(engine, grafana.id, changed)
     assert titles(engine, "dashboards ") == []
@@ -153,8 +257,13 @@ def test_one_resource_per_link_and_who_sees_what(engine: Engine) -> None:
     mentor = add_user(engine, "maven@example.org", "Maven", "mentor")
     other = add_user(engine, "mila@example.org", "Mila", "mentor")
     member = add_user(engine, "appollo@example.org", "Appollo", "member")
-    fields = {"title": "Maven's runbook drill", "url": "https://example.org/drill", "level": "beginner",
-              "style": "hands-on", "visibility": "mentees"}  # fmt: skip
+    fields = {
+        "title": "Maven's runbook drill",
+        "url": "https://example.org/drill",
+        "level": "beginner",
+        "style": "hands-on",
+        "visibility": "mentees",
+    }
     drill, _ = resource_from_fields(fields)
     assert drill is not None
     kept = add_resource(engine, drill, added_by=mentor.id)
@@ -163,8 +272,14 @@ def test_one_resource_per_link_and_who_sees_what(engine: Engine) -> None:
     with pytest.raises(LibraryError) as taken:
         add_resource(engine, again, added_by=other.id)
     assert taken.value.existing == kept.id
-    suggestion, _ = resource_from_fields({**fields, "url": "https://example.org/idea",
-                                          "title": "Runbook idea", "visibility": "shared"})  # fmt: skip
+    suggestion, _ = resource_from_fields(
+        {
+            **fields,
+            "url": "https://example.org/idea",
+            "title": "Runbook idea",
+            "visibility": "shared",
+        }
+    )
     assert suggestion is not None
     add_resource(engine, suggestion, added_by=member.id, state="suggested")
 

@@ -37,6 +37,7 @@ def library_routes() -> list[Any]:
         Route("/library/import", files.import_page),
         Route("/library/import", files.import_action, methods=["POST"]),
         Route(one, pages.resource_page),
+        Route(one + "/open", pages.open_resource),
         Route(one + "/edit", forms.edit_page),
         Route(one + "/edit", forms.edit_action, methods=["POST"]),
         Route(one + "/accept", forms.accept_action, methods=["POST"]),

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from collab.schema import KINDS
 from domain.library import LEVELS, STYLE_LABELS, STYLES, Resource, parse_query
@@ -70,7 +70,7 @@ async def library_page(request: Request) -> Response:
     )
     context = {
         "q": text, "filters": filters, "results": await views_of(state, found), "total": total,
-        "destinations": await editable_curricula(state, user), "columns": COLUMN_CHOICES,
+        "destinations": await editable_curricula(state, user), "column_choices": COLUMN_CHOICES,
         "can_curate": can_curate_library(user), **filter_choices(),
     }  # fmt: skip
     if wants_partial(request):
@@ -83,6 +83,13 @@ async def resource_page(request: Request) -> Response:
     """GET /library/{id}: a resource, what members made of it, and its reviews."""
     user = signed_in(request)
     return await render_resource(request, user, await visible_resource(request, user))
+
+
+async def open_resource(request: Request) -> Response:
+    """GET /library/{id}/open: follow the resource's link (a plain redirect; pages link
+    here, so every link on them stays on mentorHub's own routes)."""
+    resource = await visible_resource(request, signed_in(request))
+    return RedirectResponse(resource.url, status_code=303)
 
 
 async def render_resource(
@@ -106,6 +113,6 @@ async def render_resource(
     mine = await asyncio.to_thread(review_of, state.engine, resource.id, user.id)
     context.update(
         can_review=finished and resource.state == "accepted", my_review=mine,
-        destinations=await editable_curricula(state, user), columns=COLUMN_CHOICES,
+        destinations=await editable_curricula(state, user), column_choices=COLUMN_CHOICES,
     )  # fmt: skip
     return render(request, "library/resource.html", context, status_code=status_code)
