@@ -57,19 +57,20 @@ async def add_to_curriculum(request: Request) -> Response:
         try:
             await room.edit(change, actor=user.id)
         except edits.CurriculumError as error:
-            return _added(request, resource.id, doc_id, "", str(error), 409)
+            return _added(request, resource.title, doc_id, "", str(error), 409)
         title = read_curriculum(room.doc).title or "the curriculum"
-    return _added(request, resource.id, doc_id, title, None, 200)
+    return _added(request, resource.title, doc_id, title, None, 200)
 
 
 def _added(
-    request: Request, resource_id: int, doc_id: str, title: str, error: str | None, status: int
+    request: Request, resource_title: str, doc_id: str, title: str, error: str | None, status: int
 ) -> Response:
+    """htmx: a line for the page's status region; otherwise on to the curriculum."""
     if not wants_partial(request):
         if error is None:
             return RedirectResponse(path("curricula", doc_id), status_code=303)
         raise HTTPException(status, error)
-    context = {"doc_id": doc_id, "title": title, "error": error, "resource_id": resource_id}
+    context = {"doc_id": doc_id, "title": title, "error": error, "resource_title": resource_title}
     return render(request, "library/_added.html", context, status_code=status)
 
 
