@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
@@ -184,3 +185,31 @@ def curricula_with_resources(engine: Engine, doc_ids: Sequence[str]) -> set[str]
             .distinct()
         ).scalars()
         return set(rows)
+
+
+def finishes_of_resources_added_by(engine: Engine, user_id: int) -> list[tuple[int, datetime]]:
+    """Every finish, by any member, of a resource this person added to the library
+    (`(resource id, finished at)`, oldest first): the mentors' badge "10 resources shared
+    that members finished" reads these (domain.badges, `shared_resources_finished`)."""
+    with engine.connect() as connection:
+        added = dict(
+            connection.execute(
+                sa.select(col(LibraryResource.url), col(LibraryResource.id)).where(
+                    col(LibraryResource.added_by) == user_id,
+                    col(LibraryResource.state) == "accepted",
+                )
+            ).all()
+        )
+        links = _links(connection, added)
+        if not links:
+            return []
+        rows = connection.execute(
+            sa.select(col(LearningEvent.url), col(LearningEvent.at))
+            .where(
+                col(LearningEvent.url).in_(list(links)),
+                col(LearningEvent.kind) == "finished",
+                col(LearningEvent.member_user_id).is_not(None),
+            )
+            .order_by(col(LearningEvent.at), col(LearningEvent.id))
+        ).all()
+    return [(added[links[url]], at) for url, at in rows]

@@ -50,6 +50,7 @@ USED_ELSEWHERE = {
     "resource_by_url": "tests; badges and the workload warning (docs/library.md)",
     "resources_added_by": "the mentors' badges to come (docs/library.md)",
     "reviews_by": "the first-review badge to come (docs/library.md)",
+    "finishes_of_resources_added_by": "the mentors' badge to come (docs/library.md)",
 }
 
 

@@ -11,7 +11,11 @@ from pycrdt import Map
 
 from collab import edits
 from collab.schema import read_curriculum
-from storage.library_figures import MedianTime, median_minutes_by_url
+from storage.library_figures import (
+    MedianTime,
+    finishes_of_resources_added_by,
+    median_minutes_by_url,
+)
 from tests.library_helpers import HX, People, add_resource, post_form, text_of
 from tests.polling import until
 from tests.web import WEB_ENV, csrf_in, database_mentions, signed_in
@@ -77,7 +81,7 @@ async def test_added_from_the_library_finishing_moves_median_and_completion(setu
                 {"doc_id": docs[ann], "status": "next"},
                 headers=HX,
             )
-            assert added.status_code == 200 and "Added to" in added.text
+            assert added.status_code == 200 and "” to <a href" in added.text
             # the card reaches the open editor at once, linked by the resource's link
             await eventually(lambda: card_of(editor, NORMAL) is not None, what="the card")
             card = read_curriculum(editor).items[0]
@@ -137,6 +141,9 @@ async def test_added_from_the_library_finishing_moves_median_and_completion(setu
     assert median_minutes_by_url(people.engine, [written, "https://elsewhere.example/"]) == {
         written: MedianTime(minutes=45, members=3)
     }
+    # what the mentors' badge reads: members' finishes of what Maven added
+    finishes = finishes_of_resources_added_by(people.engine, people.ids[MAVEN])
+    assert [resource_id for resource_id, _ in finishes] == [resource] * 3
 
 
 async def test_only_who_finished_rates_it_and_the_timeline_asks_them(setup):
