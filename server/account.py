@@ -22,6 +22,7 @@ from storage.models import utcnow
 from .auth.sessions import clear_session_cookie
 from .auth.tokens import create_token
 from .forget import forget_user
+from .library.account import library_export
 from .templating import render
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -109,6 +110,7 @@ async def export(request: Request) -> Response:
             for t in tokens
         ],
         "curricula": curricula,
+        "library": await asyncio.to_thread(library_export, state.engine, user.id),
     }
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),

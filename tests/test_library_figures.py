@@ -250,6 +250,9 @@ async def test_forget_me_takes_reviews_and_names_out_of_the_library(
     assert database_mentions(url, [email, name])
 
     async with signed_in(server, email) as appollo:
+        export = (await appollo.get("/settings/export")).json()["library"]
+        assert [(r["resource"], r["rating"]) for r in export["reviews"]] == [(NORMAL, 1)]
+        assert [r["state"] for r in export["resources_added"]] == ["accepted"]
         forget = (await appollo.get("/settings/forget")).text
         gone = await appollo.post(
             "/settings/forget", data={"csrf_token": csrf_in(forget), "confirm": "yes"}

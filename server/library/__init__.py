@@ -8,6 +8,7 @@
 | `files.py` | CSV and JSON download and upload |
 | `live.py` | live pages (`/library/stream`), learning the links of cards |
 | `cli.py` | `mentorhub library import|export` |
+| `account.py` | what the library holds about a person, for their data export |
 | `demo.py` | the demo library for `mentorhub seed-demo` |
 """
 
