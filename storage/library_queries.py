@@ -20,6 +20,7 @@ from sqlmodel import col
 from collab.erase import mention_pattern, scrub_string
 from domain.library import NewResource, Ratings, Resource, Review
 from domain.library.exchange import LibraryFile
+from domain.library.resources import resource_values
 from storage.accounts import CurriculumMember, User
 from storage.database import write_transaction
 from storage.library import LibraryResource, ResourceReview, ResourceSkill
@@ -73,15 +74,6 @@ def resource_by_url(engine: Engine, url: str) -> Resource | None:
         return _one(connection, col(LibraryResource.url) == url)
 
 
-def _values(resource: NewResource) -> dict[str, Any]:
-    return {
-        "title": resource.title, "url": resource.url, "kind": resource.kind,
-        "level": resource.level, "style": resource.style, "skills": list(resource.skills),
-        "estimate_minutes": resource.estimate_minutes, "description": resource.description,
-        "visibility": resource.visibility,
-    }  # fmt: skip
-
-
 def _set_skills(connection: Connection, resource_id: int, skills: Sequence[str]) -> None:
     table = ResourceSkill.__table__  # type: ignore[attr-defined]
     connection.execute(sa.delete(table).where(table.c.resource_id == resource_id))
@@ -102,7 +94,7 @@ def _insert(
     connection: Connection, resource: NewResource, added_by: int | None, state: str,
     now: datetime,
 ) -> int:  # fmt: skip
-    values = {**_values(resource), "added_by": added_by, "state": state}
+    values = {**resource_values(resource), "added_by": added_by, "state": state}
     if state == "accepted" and added_by is not None:
         values.update(accepted_by=added_by, accepted_at=now)
     insert = sa.insert(RESOURCE).values(**values, created_at=now, updated_at=now)
@@ -131,7 +123,7 @@ def update_resource(engine: Engine, resource_id: int, resource: NewResource) -> 
         connection.execute(
             sa.update(RESOURCE)
             .where(RESOURCE.c.id == resource_id)
-            .values(**_values(resource), updated_at=utcnow())
+            .values(**resource_values(resource), updated_at=utcnow())
         )
         _set_skills(connection, resource_id, resource.skills)
         found = _one(connection, col(LibraryResource.id) == resource_id)
@@ -366,7 +358,7 @@ def import_library(
                 connection.execute(
                     sa.update(RESOURCE)
                     .where(RESOURCE.c.id == existing.id)
-                    .values(**_values(row.resource), updated_at=now)
+                    .values(**resource_values(row.resource), updated_at=now)
                 )
                 _set_skills(connection, existing.id, row.resource.skills)
                 updated += 1

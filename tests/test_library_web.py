@@ -225,28 +225,19 @@ async def test_import_is_all_or_nothing_and_export_reads_back(server, tmp_path: 
             csv.text.splitlines()[0]
             == "title,url,kind,level,style,skills,estimate_minutes,description,visibility"
         )
-        token_page = "/library/import"
-        upload = await post_form(
-            mila,
-            "/library/import",
-            {"format": "csv"},
-            page=token_page,
-            files={
-                "file": ("bad.csv", CSV_WITH_ERRORS.replace("Pro Git", "Pro Git, again").encode())
-            },
-        )
+
+        async def upload_csv(data: bytes):  # noqa: ANN202
+            files = {"file": ("library.csv", data)}
+            form = {"format": "csv"}
+            return await post_form(
+                mila, "/library/import", form, page="/library/import", files=files
+            )
+
+        upload = await upload_csv(CSV_WITH_ERRORS.replace("Pro Git", "Pro Git, again").encode())
         assert upload.status_code == 422 and "Nothing was imported" in upload.text
         assert "Row 2, level" in upload.text
         assert "Pro Git, again" not in await search(mila, q="git")
-        upload = await post_form(
-            mila,
-            "/library/import",
-            {"format": "csv"},
-            page=token_page,
-            files={
-                "file": ("new.csv", good.read_bytes().replace(b"The Git book", b"Chapters 1-3"))
-            },
-        )
+        upload = await upload_csv(good.read_bytes().replace(b"The Git book", b"Chapters 1-3"))
         assert upload.status_code == 200 and "0 added, 1 updated, 2 unchanged" in upload.text
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from collab.schema import iso
 
-from .resources import FIELDS, NewResource, Resource, resource_from_fields
+from .resources import FIELDS, NewResource, Resource, resource_from_fields, resource_values
 from .reviews import review_from_fields
 from .urls import InvalidUrl, normalise_url
 
@@ -170,18 +170,9 @@ def _to_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _record(resource: Resource) -> dict[str, Any]:
-    return {
-        "title": resource.title, "url": resource.url, "kind": resource.kind,
-        "level": resource.level, "style": resource.style, "skills": list(resource.skills),
-        "estimate_minutes": resource.estimate_minutes, "description": resource.description,
-        "visibility": resource.visibility,
-    }  # fmt: skip
-
-
 def write_library_file(resources: Iterable[Resource], format: str) -> str:
     """Resources as a CSV or JSON file that `read_library_file` reads back."""
-    records = [_record(resource) for resource in resources]
+    records = [resource_values(resource) for resource in resources]
     if format == "json":
         return json.dumps({"resources": records}, indent=2, ensure_ascii=False) + "\n"
     out = io.StringIO(newline="")

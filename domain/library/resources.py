@@ -63,6 +63,13 @@ class Resource(NewResource):
 _NOT_TEXT = "\x00"  # what a value that is not text reads as: it fails every rule below
 
 
+def resource_values(resource: NewResource) -> dict[str, Any]:
+    """The fields a person gives, as plain values (skills a list): for files and SQL."""
+    values = {name: getattr(resource, name) for name in FIELDS}
+    values["skills"] = list(resource.skills)
+    return values
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from domain.library import FIELDS, Resource, resource_from_fields
+from domain.library.resources import resource_values
 from storage.library_queries import (
     LibraryError,
     accept_suggestion,
@@ -48,7 +49,7 @@ def _form(
 
 
 def _values_of(resource: Resource) -> dict[str, Any]:
-    values: dict[str, Any] = {name: getattr(resource, name) for name in FIELDS}
+    values = resource_values(resource)
     values["skills"] = ", ".join(resource.skills)
     values["estimate_minutes"] = (
         "" if resource.estimate_minutes is None else resource.estimate_minutes

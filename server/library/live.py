@@ -25,6 +25,8 @@ from starlette.responses import Response, StreamingResponse
 
 from storage.library_figures import curricula_with_resources, learn_links
 
+from ..notices import follow, stop
+
 log = logging.getLogger("mentorhub.library")
 
 CHANNEL = "mentorhub:library"
@@ -48,11 +50,7 @@ class LibraryLive:
             self._tasks.append(asyncio.create_task(self._listen(), name="library notices"))
 
     async def aclose(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop(self._tasks)
 
     @contextlib.contextmanager
     def listening(self) -> Iterator[asyncio.Event]:
@@ -101,23 +99,11 @@ class LibraryLive:
         return bool(linked)
 
     async def _listen(self) -> None:
-        attempt = 0
-        while True:
-            try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(CHANNEL)
-                    attempt = 0
-                    async for message in pubsub.listen():
-                        data = message.get("data")
-                        sender = data.decode() if isinstance(data, bytes) else str(data)
-                        if sender != self._instance:
-                            self._tell_here()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                attempt += 1
-                log.warning("library: notice subscription lost (%s)", type(error).__name__)
-                await asyncio.sleep(min(0.1 * 2**attempt, 5.0))
+        def notice(sender: str) -> None:
+            if sender != self._instance:
+                self._tell_here()
+
+        await follow(self._redis, CHANNEL, notice)
 
 
 async def start_library_live(engine: Engine, read_model: Any, redis: Any) -> LibraryLive:
