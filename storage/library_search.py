@@ -166,8 +166,23 @@ def search(
         statement = statement.order_by(sa.func.lower(table.c.title), table.c.id)
     else:
         statement = _matching(engine, query, where)
-    counted = sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    fetched = max(limit, CANDIDATES)
     with engine.connect() as connection:
-        total = connection.execute(counted).scalar_one()
-        rows = connection.execute(statement.limit(max(limit, CANDIDATES))).all()
+        rows = connection.execute(statement.limit(fetched)).all()
+        total = len(rows)
+        if total == fetched:  # more may match: count them, the cheap way on each database
+            total = connection.execute(_count(engine, query, where)).scalar_one()
     return rank(query, [resource_of(row) for row in rows])[:limit], total
+
+
+def _count(engine: Engine, query: SearchQuery, where: list[Any]) -> Any:
+    table = LibraryResource.__table__  # type: ignore[attr-defined]
+    if query.empty:
+        return sa.select(sa.func.count()).select_from(table).where(*where)
+    if engine.dialect.name == "sqlite":  # the index gives ids; a join would scan resource
+        fts = sa.table(SQLITE_SEARCH_TABLE, sa.column("rowid"))
+        match = sa.literal_column(SQLITE_SEARCH_TABLE).op("MATCH")(fts5_match(query))
+        ids = sa.select(fts.c.rowid).select_from(fts).where(match)
+        return sa.select(sa.func.count()).select_from(table).where(table.c.id.in_(ids), *where)
+    matching = _matching(engine, query, where).order_by(None).subquery()
+    return sa.select(sa.func.count()).select_from(matching)
