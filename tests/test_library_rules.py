@@ -220,3 +220,10 @@ def test_every_problem_of_a_file_is_listed_by_row() -> None:
     )
     assert read_library_file(b"\xff\xfe", "csv").errors == ["The file is not UTF-8 text."]
     assert read_library_file(b"{", "json").errors[0].startswith("The JSON cannot be read")
+    extra = b"title,url,level,style\r\nx,https://example.org/,beginner,video,surplus\r\n"
+    assert read_library_file(extra, "csv").errors == [
+        "Row 1: more cells than the header has columns."
+    ]
+    assert read_library_file(b"[" * 100_000, "json").errors[0].startswith("The JSON cannot")
+    nul = read_library_file(b"title,url\r\nx\x00,https://example.org/\r\n", "csv").errors
+    assert nul and ("cannot be read" in nul[0] or "title" in nul[0])

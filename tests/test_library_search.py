@@ -291,3 +291,15 @@ def test_one_resource_per_link_and_who_sees_what(engine: Engine) -> None:
     assert seen(Viewer(member.id)) == []  # not Maven's mentee
     assert seen(Viewer(other.id)) == []  # another mentor
     assert seen(EVERYONE) == ["Maven's runbook drill"]  # staff; never a suggestion
+
+
+def test_a_search_counts_every_match_beyond_those_it_shows(engine: Engine) -> None:
+    rows = [
+        {"title": f"Python exercise {n}", "url": f"https://py.example/{n}", "level": "beginner",
+         "style": "hands-on", "skills": "python"}
+        for n in range(230)
+    ]  # fmt: skip
+    import_library(engine, read_library_file(json.dumps(rows).encode(), "json"))
+    for text, filters in (("python exercise ", Filters()), ("", Filters(skill="python"))):
+        found, total = search(engine, parse_query(text), filters, EVERYONE, limit=30)
+        assert (len(found), total) == (30, 230)

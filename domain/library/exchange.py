@@ -118,28 +118,17 @@ def read_library_file(data: bytes, format: str) -> LibraryFile:
         found.errors.append("The file is not UTF-8 text.")
         return found
     if format == "csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
-        if not reader.fieldnames or "title" not in reader.fieldnames:
-            found.errors.append(f"The first row must name the columns: {', '.join(COLUMNS)}.")
-        elif unknown:
-            found.errors.append(
-                f"Unknown column {unknown[0]!r}; the columns are {', '.join(COLUMNS)}."
-            )
-        else:
-            try:
-                records = [{k: _from_cell(v) for k, v in row.items()} for row in reader]
-            except csv.Error as error:
-                found.errors.append(f"The CSV cannot be read: {error}.")
-                return found
-            _resource_rows(records, found)
+        try:
+            _csv_rows(text, found)
+        except csv.Error as error:  # a NUL, a field past the size limit, ...
+            found.errors.append(f"The CSV cannot be read: {error}.")
         return found
     if format != "json":
         found.errors.append(f"The format must be one of {', '.join(FORMATS)}.")
         return found
     try:
         document = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         found.errors.append(f"The JSON cannot be read: {error}.")
         return found
     if isinstance(document, Mapping):
@@ -151,6 +140,22 @@ def read_library_file(data: bytes, format: str) -> LibraryFile:
     return found
 
 
+def _csv_rows(text: str, found: LibraryFile) -> None:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
+    if not reader.fieldnames or "title" not in reader.fieldnames:
+        found.errors.append(f"The first row must name the columns: {', '.join(COLUMNS)}.")
+    elif unknown:
+        found.errors.append(f"Unknown column {unknown[0]!r}; the columns are {', '.join(COLUMNS)}.")
+    else:
+        records = []
+        for n, row in enumerate(reader, start=1):
+            if None in row:  # DictReader keeps the extra cells under None
+                found.errors.append(f"Row {n}: more cells than the header has columns.")
+            records.append({k: _from_cell(v) for k, v in row.items() if k is not None})
+        _resource_rows(records, found)
+
+
 def _list(value: Any, found: LibraryFile) -> list[Any]:
     if isinstance(value, list):
         return value
@@ -159,8 +164,6 @@ def _list(value: Any, found: LibraryFile) -> list[Any]:
 
 
 def _from_cell(value: Any) -> Any:
-    if isinstance(value, list):  # a row with more cells than the header
-        return "\x00"
     if isinstance(value, str) and value[:1] == "'" and value[1:2] in _FORMULA_START:
         return value[1:]
     return value
