@@ -116,6 +116,8 @@ def _choice(value: Any, allowed: tuple[str, ...], what: str, default: str | None
     text = _text(value).lower() or default
     if text in allowed:
         return text, None
+    if not text:
+        return None, f"Choose the {what}: {', '.join(allowed)}."
     return None, f"The {what} must be one of {', '.join(allowed)}."
 
 
