@@ -8,13 +8,15 @@ figures `storage/library_figures.py`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
 from collab.erase import mention_pattern, scrub_string
@@ -103,11 +105,20 @@ def _insert(
     return int(resource_id)
 
 
+@contextmanager
+def _one_per_link() -> Iterator[None]:
+    """Two people saving the same link at once: the second is told, not a 500."""
+    try:
+        yield
+    except sa.exc.IntegrityError:
+        raise LibraryError("That link was added to the library a moment ago.") from None
+
+
 def add_resource(
     engine: Engine, resource: NewResource, *, added_by: int | None, state: str = "accepted"
 ) -> Resource:
     """Add a resource (a mentor's, accepted) or a suggestion (a member's); one per link."""
-    with write_transaction(engine) as connection:
+    with _one_per_link(), write_transaction(engine) as connection:
         _taken(connection, resource.url)
         resource_id = _insert(connection, resource, added_by, state, utcnow())
         found = _one(connection, col(LibraryResource.id) == resource_id)
@@ -116,7 +127,7 @@ def add_resource(
 
 
 def update_resource(engine: Engine, resource_id: int, resource: NewResource) -> Resource:
-    with write_transaction(engine) as connection:
+    with _one_per_link(), write_transaction(engine) as connection:
         if _one(connection, col(LibraryResource.id) == resource_id) is None:
             raise LibraryError("There is no such resource.")
         _taken(connection, resource.url, other_than=resource_id)
@@ -265,19 +276,17 @@ def _upsert_review(
     connection: Connection, resource_id: int, user_id: int, rating: int, text: str,
     at: datetime,
 ) -> None:  # fmt: skip
-    existing = connection.execute(sa.select(REVIEW.c.id).where(*_of(resource_id, user_id))).scalar()
-    if existing is None:
-        connection.execute(
-            sa.insert(REVIEW).values(
-                resource_id=resource_id, user_id=user_id, rating=rating, text=text, at=at
-            )
+    """One review per person and resource: a second one rewrites the first (atomically,
+    so that two saves at once leave one review)."""
+    insert = (postgresql if connection.dialect.name == "postgresql" else sqlite).insert
+    connection.execute(
+        insert(REVIEW)
+        .values(resource_id=resource_id, user_id=user_id, rating=rating, text=text, at=at)
+        .on_conflict_do_update(
+            index_elements=["resource_id", "user_id"],
+            set_={"rating": rating, "text": text, "edited_at": at},
         )
-    else:
-        connection.execute(
-            sa.update(REVIEW)
-            .where(REVIEW.c.id == existing)
-            .values(rating=rating, text=text, edited_at=at)
-        )
+    )
 
 
 def save_review(engine: Engine, resource_id: int, user_id: int, rating: int, text: str) -> None:
@@ -332,7 +341,7 @@ def import_library(
         raise ImportRefused(file.errors)
     added = updated = unchanged = 0
     now = utcnow()
-    with write_transaction(engine) as connection:
+    with _one_per_link(), write_transaction(engine) as connection:
         people = {row.added_by for row in file.rows if row.added_by}
         people |= {review.by for review in file.reviews}
         ids = _user_ids(connection, people)

@@ -5,6 +5,8 @@ the search index follows every change to a resource."""
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,8 @@ from storage.library_queries import (
     add_resource,
     import_library,
     resource_by_url,
+    reviews_of,
+    save_review,
     update_resource,
 )
 from storage.library_search import Filters, Viewer, search
@@ -303,3 +307,36 @@ def test_a_search_counts_every_match_beyond_those_it_shows(engine: Engine) -> No
     for text, filters in (("python exercise ", Filters()), ("", Filters(skill="python"))):
         found, total = search(engine, parse_query(text), filters, EVERYONE, limit=30)
         assert (len(found), total) == (30, 230)
+
+
+def test_two_people_saving_at_once_leave_one_resource_and_one_review(engine: Engine) -> None:
+    mentors = [add_user(engine, f"m{n}@example.org", f"M{n}", "mentor") for n in range(6)]
+    fields = {"title": "Same link", "url": "https://example.org/same", "level": "beginner",
+              "style": "video"}  # fmt: skip
+    resource, _ = resource_from_fields(fields)
+    assert resource is not None
+    start = threading.Barrier(len(mentors))
+
+    def add(mentor_id: int) -> str:
+        start.wait()
+        try:
+            add_resource(engine, resource, added_by=mentor_id)
+        except LibraryError:
+            return "refused"
+        return "added"
+
+    with ThreadPoolExecutor(len(mentors)) as pool:
+        outcomes = list(pool.map(add, [m.id for m in mentors]))
+    assert sorted(outcomes) == ["added"] + ["refused"] * (len(mentors) - 1)
+    kept = resource_by_url(engine, "https://example.org/same")
+    assert kept is not None
+    start = threading.Barrier(len(mentors))
+
+    def review(rating: int) -> None:
+        start.wait()
+        save_review(engine, kept.id, mentors[0].id, rating, f"{rating} stars")
+
+    with ThreadPoolExecutor(len(mentors)) as pool:
+        list(pool.map(review, [n % 5 + 1 for n in range(len(mentors))]))
+    [written] = reviews_of(engine, kept.id)
+    assert written.text == f"{written.rating} stars"

@@ -79,7 +79,9 @@ async def review_action(request: Request) -> Response:
     user = signed_in(request)
     resource = await visible_resource(request, user)
     state = request.app.state
-    if not await asyncio.to_thread(finished_it, state.engine, user.id, resource.url):
+    if resource.state != "accepted" or not await asyncio.to_thread(
+        finished_it, state.engine, user.id, resource.url
+    ):
         raise HTTPException(403, "You can rate a resource once you have finished it.")
     fields = await form_fields(request, ("rating", "text"))
     rating, text, errors = review_from_fields(fields)

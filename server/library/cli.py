@@ -11,7 +11,12 @@ from sqlalchemy import Engine
 
 from domain.library.exchange import FORMATS, read_library_file, write_library_file
 from storage.account_queries import get_user_by_email
-from storage.library_queries import ImportRefused, import_library, visible_resources
+from storage.library_queries import (
+    ImportRefused,
+    LibraryError,
+    import_library,
+    visible_resources,
+)
 from storage.library_search import Viewer
 
 from ..admin import AdminError
@@ -70,6 +75,8 @@ def _import(engine: Engine, args: argparse.Namespace) -> None:
         done = import_library(engine, file, added_by=added_by, update=not args.keep_existing)
     except ImportRefused as refused:
         raise AdminError("\n".join([*refused.errors, "Nothing was imported."])) from None
+    except LibraryError as error:
+        raise AdminError(f"{error} Nothing was imported.") from None
     print(
         f"imported {args.file.name}: {done.added} added, {done.updated} updated, "
         f"{done.unchanged} unchanged, {done.reviews} reviews"

@@ -15,7 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.library.exchange import FORMATS, read_library_file, write_library_file
-from storage.library_queries import ImportRefused, import_library, visible_resources
+from storage.library_queries import (
+    ImportRefused,
+    LibraryError,
+    import_library,
+    visible_resources,
+)
 
 from ..templating import render
 from .common import curator, viewer_for
@@ -66,8 +71,8 @@ async def import_action(request: Request) -> Response:
     file.reviews = []  # reviews come only from the command line (they name people)
     try:
         done = await asyncio.to_thread(import_library, state.engine, file, added_by=user.id)
-    except ImportRefused as refused:
-        context["errors"] = refused.errors
+    except (ImportRefused, LibraryError) as refused:
+        context["errors"] = getattr(refused, "errors", [str(refused)])
         return render(request, "library/import.html", context, status_code=422)
     await state.library.changed()
     context["done"] = done

@@ -26,6 +26,7 @@ from starlette.responses import Response, StreamingResponse
 from storage.library_figures import curricula_with_resources, learn_links
 
 from ..notices import follow, stop
+from .common import signed_in
 
 log = logging.getLogger("mentorhub.library")
 
@@ -114,6 +115,7 @@ async def start_library_live(engine: Engine, read_model: Any, redis: Any) -> Lib
 
 async def library_stream(request: Request) -> Response:
     """GET /library/stream: `event: library` after each change that may concern a page."""
+    signed_in(request)  # an open stream is for people who use the library
     live: LibraryLive = request.app.state.library
 
     async def events() -> AsyncIterator[bytes]:
