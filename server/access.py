@@ -79,3 +79,21 @@ def list_curricula_for(engine: Engine, user: User | None) -> list[CurriculumSumm
             )
         )
     return summaries
+
+
+# -- the resource library (docs/library.md) -------------------------------------------
+
+
+def can_curate_library(user: User | None) -> bool:
+    """Mentors and staff add and edit resources and accept members' suggestions;
+    everyone signed in searches, suggests, and reviews what they finished."""
+    return user is not None and user.role in ("mentor", "staff")
+
+
+def can_edit_resource(user: User | None, visibility: str, added_by: int | None) -> bool:
+    """A shared resource: any mentor or staff; one kept for a mentor's mentees: that
+    mentor, or staff."""
+    if not can_curate_library(user):
+        return False
+    assert user is not None
+    return user.role == "staff" or visibility == "shared" or added_by == user.id

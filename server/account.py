@@ -23,6 +23,7 @@ from storage.profile_queries import export_people_data
 from .auth.sessions import clear_session_cookie
 from .auth.tokens import create_token
 from .forget import forget_user
+from .library.account import library_export
 from .templating import render
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -112,6 +113,7 @@ async def export(request: Request) -> Response:
         "curricula": curricula,
         # profile, requests, offers, mentorships, email choices (storage/profile_queries.py)
         "finding_each_other": await asyncio.to_thread(export_people_data, state.engine, user.id),
+        "library": await asyncio.to_thread(library_export, state.engine, user.id),
     }
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),

@@ -34,6 +34,7 @@ from .certificate_keys import KeyRing, key_password
 from .certificate_pages import certificate_routes
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
+from .library import library_routes, start_library_live
 from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
 from .notifications import start_outbox
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.token_failure_limiter = RateLimiter(settings.sign_in_rate_limit)
         app.state.outbox = start_outbox(engine, settings)  # emails (server/notifications)
         app.state.certificate_keys = KeyRing(engine, key_password(settings))
+        app.state.library = await start_library_live(engine, app.state.read_model, app.state.redis)
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -94,6 +96,7 @@ def create_app(settings: Settings) -> Starlette:
                 task.cancel()
             await app.state.outbox.aclose()
             await rooms.close()
+            await app.state.library.aclose()
             await app.state.read_model.aclose()
             if isinstance(fanout, RedisFanout):
                 await fanout.aclose()
@@ -126,6 +129,7 @@ def create_app(settings: Settings) -> Starlette:
         *account_routes(),
         *people_routes(),  # profiles, requests, inbox, offers, /api/match
         *certificate_routes(),
+        *library_routes(),
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

@@ -11,6 +11,7 @@ import uvicorn
 from .admin import add_commands as add_admin_commands
 from .admin import run as run_admin
 from .certificate_cli import add_commands as add_certificate_commands
+from .library.cli import add_commands as add_library_commands
 from .logs import configure_logging
 from .read_model_cli import add_commands as add_read_model_commands
 from .settings import Settings, SettingsError, load_settings
@@ -91,11 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="add the demo people and curricula (idempotent; for local runs)",
         description="Add Maven the Mentor, Appollo the Apprentice, Charlie, Miles and Sam "
         "(staff) with two demo curricula, and the people of the user stories with their "
-        "profiles and two open requests. Existing ones are left as they are.",
+        "profiles and two open requests, and the demo resource library. Existing ones are "
+        "left as they are.",
     )
     add_admin_commands(commands)
     add_read_model_commands(commands)
     add_certificate_commands(commands)
+    add_library_commands(commands)
     return parser
 
 

@@ -19,6 +19,7 @@ from storage.models import Document
 
 from .demo_history import demo_shift, seed_history
 from .demo_people import seed_people
+from .library.demo import seed_library
 
 
 @dataclass(frozen=True)
@@ -60,4 +61,5 @@ def seed_demo(engine: Engine) -> list[str]:
         seed_history(engine, demo.doc_id, doc, member, mentor)
         created.append(f"{demo.title} (/curricula/{demo.doc_id})")
     created += seed_people(engine)  # profiles and open requests (server/demo_people.py)
+    created += seed_library(engine)
     return created

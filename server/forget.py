@@ -6,6 +6,9 @@
   revocation); those they signed off as a mentor are signed again without their name
   (server/certificate_issuing.py).
 - A curriculum nobody else is on is deleted with everything stored for it.
+- Their library reviews and ratings are deleted (they leave the averages); resources
+  they added stay, without their name; their name or email written in a resource or
+  a review becomes "former member".
 - A curriculum they share (a member's with a mentor on it, or one they mentor) is
   kept for the other party: every mention of their name or email in it becomes
   "former member", through the room when it is loaded (so open editors see it) -
@@ -32,6 +35,7 @@ from collab.rooms import RoomManager
 from storage.account_queries import delete_user
 from storage.accounts import User
 from storage.curriculum_queries import curricula_rows, delete_document, set_title
+from storage.library_queries import scrub_library_mentions
 from storage.profile_queries import rewrite_mentions
 from storage.update_log import UpdateLog
 
@@ -76,7 +80,8 @@ async def forget_user(
         await asyncio.to_thread(
             rewrite_mentions, engine, needles, lambda text: scrub_string(text, pattern)
         )
-    await asyncio.to_thread(delete_user, engine, user.id)
+    await asyncio.to_thread(scrub_library_mentions, engine, needles)
+    await asyncio.to_thread(delete_user, engine, user.id)  # with their reviews
     log.info(
         "erased user %s (%d curricula deleted, %d kept and scrubbed)",
         user.id,

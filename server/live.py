@@ -17,6 +17,7 @@ from starlette.responses import Response, StreamingResponse
 from collab.schema import read_curriculum
 
 from .access import Access
+from .library.actions import review_prompts
 from .listing import curricula_for
 from .live_feed import COALESCE_SECONDS, KEEPALIVE_SECONDS, SSE_HEADERS, feed_stream, sse_message
 from .pages import access_or_404, timeline_context
@@ -28,9 +29,11 @@ async def timeline_stream(request: Request) -> Response:
     access = await access_or_404(request, doc_id, Access.READ)
     rooms = request.app.state.rooms
 
-    def render(doc: Doc) -> bytes:
+    async def render(doc: Doc) -> bytes:
+        curriculum = read_curriculum(doc)
+        prompts = await review_prompts(request.app.state, curriculum, current_user(request))
         context = {"doc_id": doc_id, "can_edit": access >= Access.EDIT}
-        context.update(timeline_context(read_curriculum(doc)))
+        context.update(timeline_context(curriculum, prompts))
         return sse_message(render_fragment(request, "_timeline.html", context))
 
     async def events() -> AsyncIterator[bytes]:
@@ -43,7 +46,7 @@ async def timeline_stream(request: Request) -> Response:
                     continue
                 await asyncio.sleep(COALESCE_SECONDS)
                 seen = room.version
-                yield render(room.doc)
+                yield await render(room.doc)
 
     return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
 

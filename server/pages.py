@@ -29,6 +29,7 @@ from collab.schema import (
 
 from .access import Access, document_access
 from .htmx import wants_partial
+from .library.actions import review_prompts
 from .listing import curricula_for
 from .progress import progress_towards_goals
 from .sign_off import sign_offs_for
@@ -52,11 +53,15 @@ async def access_or_404(request: Request, doc_id: str, needed: Access) -> Access
     return access
 
 
-def timeline_context(curriculum: Curriculum) -> dict[str, Any]:
+def timeline_context(
+    curriculum: Curriculum, review_prompts: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "curriculum": curriculum,
         "timeline": timeline(curriculum),
         "progress": progress_towards_goals(curriculum),
+        # finished cards linked to the library: {item id: (resource id, own rating)}
+        "review_prompts": review_prompts or {},
     }
 
 
@@ -93,7 +98,9 @@ async def timeline_view(request: Request) -> Response:
     access = await access_or_404(request, doc_id, Access.READ)
     async with request.app.state.rooms.using(doc_id) as room:
         curriculum = read_curriculum(room.doc)
-    context = {"doc_id": doc_id, "can_edit": access >= Access.EDIT, **timeline_context(curriculum)}
+    prompts = await review_prompts(request.app.state, curriculum, current_user(request))
+    context = {"doc_id": doc_id, "can_edit": access >= Access.EDIT}
+    context.update(timeline_context(curriculum, prompts))
     template = "_timeline.html" if wants_partial(request) else "timeline.html"
     if template == "timeline.html":  # with its goals' sign-offs (server/sign_off.py)
         context["sign_offs"] = await sign_offs_for(request.app.state, current_user(request), doc_id)
@@ -120,7 +127,8 @@ async def _edit_and_show(request: Request, doc_id: str, change: Any) -> Response
         curriculum = read_curriculum(room.doc)
     if not wants_partial(request):
         return RedirectResponse(curriculum_path(doc_id, "timeline"), status_code=303)
-    context = {"doc_id": doc_id, "can_edit": True, **timeline_context(curriculum)}
+    prompts = await review_prompts(request.app.state, curriculum, user)
+    context = {"doc_id": doc_id, "can_edit": True, **timeline_context(curriculum, prompts)}
     return render(request, "_timeline.html", context)
 
 

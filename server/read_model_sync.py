@@ -35,6 +35,8 @@ from storage.read_model_writer import (
     sync_document,
 )
 
+from .notices import follow, stop
+
 log = logging.getLogger("mentorhub.read_model")
 
 RETRY_MAX_SECONDS = 30.0
@@ -138,11 +140,7 @@ class ReadModelSync:
 
     async def aclose(self) -> None:
         """Sync whatever is still due (for at most CLOSE_SECONDS), then stop."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop(self._tasks)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(CLOSE_SECONDS):
                 while self._due:
@@ -266,21 +264,10 @@ class ReadModelSync:
 
     async def _listen(self) -> None:
         """Other instances' notices, so that live views here refresh too."""
-        attempt = 0
-        while True:
-            try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(CHANNEL)
-                    attempt = 0
-                    async for message in pubsub.listen():
-                        data = message.get("data")
-                        text = data.decode() if isinstance(data, bytes) else str(data)
-                        instance, _, doc_id = text.partition(" ")
-                        if instance != self._instance and doc_id:
-                            self._tell_here(doc_id)
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                attempt += 1
-                log.warning("read model: notice subscription lost (%s)", type(error).__name__)
-                await asyncio.sleep(min(0.1 * 2**attempt, 5.0))
+
+        def notice(text: str) -> None:
+            instance, _, doc_id = text.partition(" ")
+            if instance != self._instance and doc_id:
+                self._tell_here(doc_id)
+
+        await follow(self._redis, CHANNEL, notice)

@@ -23,6 +23,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(PROJECT_ROOT / "templates"))
     templates.env.autoescape = True  # every template, whatever its file name
     templates.env.filters["minutes"] = format_minutes
+    templates.env.filters["duration"] = format_duration
     templates.env.globals["static_url"] = static_url
     templates.env.globals["module_preloads"] = module_preloads
     templates.env.globals["path"] = path  # every URL built from ids goes through it
@@ -52,6 +53,14 @@ def format_minutes(value: int | None) -> str:
     if hours and minutes:
         return f"{hours} h {minutes} min"
     return f"{hours} h" if hours else f"{minutes} min"
+
+
+def format_duration(value: int | None) -> str:
+    """Minutes as a person says a time span: `1 h 30 min`, or `about 18 days` past a day."""
+    if value is not None and value >= 24 * 60:
+        days = round(value / (24 * 60))
+        return f"about {days} day" if days == 1 else f"about {days} days"
+    return format_minutes(value)
 
 
 def current_user(request: Request) -> Any:

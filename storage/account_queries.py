@@ -16,6 +16,7 @@ from sqlmodel import col
 
 from storage.accounts import ROLES, AccessToken, User, UserSession
 from storage.database import write_transaction
+from storage.library import LibraryResource, ResourceReview
 from storage.models import utcnow
 
 SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often
@@ -131,8 +132,16 @@ def _display_name(claims: Mapping[str, Any], email: str) -> str:
 
 
 def delete_user(engine: Engine, user_id: int) -> None:
-    """Delete the user; their sessions, tokens and memberships go with them (cascade)."""
+    """Delete the user; their sessions, tokens and memberships go with them (cascade),
+    and so do their library reviews and ratings; resources they added or accepted stay,
+    without them."""
+    resource, review = LibraryResource.__table__, ResourceReview.__table__  # type: ignore[attr-defined]
     with write_transaction(engine) as connection:
+        connection.execute(sa.delete(review).where(review.c.user_id == user_id))
+        for column in ("added_by", "accepted_by"):
+            connection.execute(
+                sa.update(resource).where(resource.c[column] == user_id).values({column: None})
+            )
         connection.execute(sa.delete(User.__table__).where(col(User.id) == user_id))
 
 

@@ -56,6 +56,8 @@ class CurriculumItem(SQLModel, table=True):
     """One row per card of a curriculum."""
 
     __tablename__ = "curriculum_item"  # type: ignore[assignment]
+    # by link: the library's figures (hash on PostgreSQL: a link of any length)
+    __table_args__ = (sa.Index("ix_curriculum_item_url", "url", postgresql_using="hash"),)
 
     doc_id: str = _doc()  # type: ignore[assignment]
     item_id: str = Field(primary_key=True, sa_type=sa.Text)
@@ -93,6 +95,7 @@ class LearningEvent(SQLModel, table=True):
         sa.Index("ix_learning_event_doc_id_at", "doc_id", "at"),
         sa.Index("ix_learning_event_member_user_id_at", "member_user_id", "at"),
         sa.Index("ix_learning_event_kind_at", "kind", "at"),
+        sa.Index("ix_learning_event_url", "url", postgresql_using="hash"),
         sa.CheckConstraint("kind IN ('started', 'finished', 'reopened', 'moved')", name="kind"),
         {"sqlite_autoincrement": True},
     )

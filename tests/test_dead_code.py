@@ -52,6 +52,12 @@ USED_ELSEWHERE = {
     "programme": "templates/_certificates.html",
     "to_sign_off": "templates/_certificates.html",
     "to_ask": "templates/_certificates.html",
+    "outside_models": "storage/migrations/env.py: Alembic's include_name",
+    "median_minutes_by_url": "the workload warning's cross-member fallback (docs/library.md)",
+    "resource_by_url": "tests; badges and the workload warning (docs/library.md)",
+    "resources_added_by": "the mentors' badges to come (docs/library.md)",
+    "reviews_by": "the first-review badge to come (docs/library.md)",
+    "finishes_of_resources_added_by": "the mentors' badge to come (docs/library.md)",
 }
 
 

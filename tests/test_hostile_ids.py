@@ -23,13 +23,16 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount, Route
 
 from collab.schema import Curriculum, Item, columns
+from domain.library import LEVELS, STYLE_LABELS, STYLES, Figures, Ratings, Resource, Review
 from server.app import create_app
+from server.library.common import COLUMN_CHOICES, Destination, ResourceView
 from server.listing import CurriculumListing
 from server.pages import timeline_context
 from server.settings import PROJECT_ROOT, load_settings
 from server.static_files import StaticAssets
 from server.templating import make_templates
 from server.urls import path, segment
+from storage.library_search import Filters
 from tests.certificate_flow import template_context as certificate_template_context
 from tests.polling import until
 from tests.web import WEB_ENV, client, csrf_in, signed_in
@@ -57,7 +60,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data-start", "data-items-url"}
 HX_URL_ATTRIBUTES = {"hx-get", "hx-post", "hx-put", "hx-patch", "hx-delete", "hx-sse:connect"}
-HX_OTHER_ATTRIBUTES = {"hx-target", "hx-swap"}
+HX_OTHER_ATTRIBUTES = {"hx-target", "hx-swap", "hx-trigger", "hx-swap-oob", "hx-replace-url"}
 
 
 def route_templates() -> list[str]:
@@ -250,10 +253,31 @@ def test_the_link_builder_keeps_every_id_in_one_segment():
             path("curricula", step_up)
 
 
+def library_context(doc_id: str) -> dict[str, object]:
+    """What the library's templates are given (a curriculum id is a destination)."""
+    resource = Resource(
+        title="R", url="https://example.org/", kind="book", level="beginner", style="video",
+        skills=("python",), estimate_minutes=60, description="d", id=7,
+        created_at=datetime.now(UTC),
+    )  # fmt: skip
+    view = ResourceView(resource, Figures(2, 1, 30, 1), Ratings(1, 4.0))
+    review = Review(1, 7, 1, "Ann", 4, "Good", datetime.now(UTC))
+    return {
+        "resource": resource, "r": resource, "view": view, "results": [view], "total": 1,
+        "q": "x", "filters": Filters(), "skills": ["python"], "levels": LEVELS,
+        "styles": STYLES, "style_labels": STYLE_LABELS, "kinds": ("book",),
+        "destinations": [Destination(doc_id, "c"), Destination("other", "d")],
+        "column_choices": COLUMN_CHOICES, "reviews": [review], "waiting": [resource], "names": {},
+        "purpose": "edit", "heading": "h", "button": "b", "values": {}, "errors": {},
+        "formats": ("csv", "json"), "can_review": True, "can_edit": True, "title": "t",
+    }  # fmt: skip
+
+
 # Templates that show ids written by clients (documents' and items' ids): the pages of
-# curricula, and the account pages around them. Other features' pages show ids the
-# database made (integers), checked through the real server above.
-DOCUMENT_TEMPLATES = ("*.html", "account/*.html", "auth/*.html")
+# curricula, the account pages around them, and the library's (curricula are its
+# destinations). Other features' pages show ids the database made (integers), checked
+# through the real server above.
+DOCUMENT_TEMPLATES = ("*.html", "account/*.html", "auth/*.html", "library/*.html")
 
 
 def test_every_template_keeps_hostile_ids_in_their_segment():
@@ -294,6 +318,7 @@ def test_every_template_keeps_hostile_ids_in_their_segment():
         "dev_sign_in": True, "demo_users": [user], "error": None,
         "curricula": [CurriculumListing(doc_id=h, title="c") for h in hostile],
         **timeline_context(curriculum), **certificate_template_context(hostile),
+        **library_context(hostile[0]),
     }  # fmt: skip
     env = make_templates().env
     rendered = 0

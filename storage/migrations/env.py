@@ -9,11 +9,13 @@ from sqlmodel import SQLModel
 
 import storage.accounts  # noqa: F401  (registers the tables on SQLModel.metadata)
 import storage.certificates  # noqa: F401
+import storage.library  # noqa: F401
 import storage.models  # noqa: F401
 import storage.notifications  # noqa: F401
 import storage.people  # noqa: F401
 import storage.read_model  # noqa: F401
 from storage.database import ensure_sqlite_directory, normalise_url
+from storage.library_search import outside_models
 
 config = context.config
 if config.config_file_name and config.attributes.get("configure_logging", True):
@@ -35,6 +37,7 @@ def run_offline() -> None:
         url=url,
         target_metadata=SQLModel.metadata,
         literal_binds=True,
+        include_name=outside_models,
         render_as_batch=url.startswith("sqlite"),
     )
     with context.begin_transaction():
@@ -50,6 +53,7 @@ def run_online() -> None:
             context.configure(
                 connection=connection,
                 target_metadata=SQLModel.metadata,
+                include_name=outside_models,
                 render_as_batch=connection.dialect.name == "sqlite",
             )
             with context.begin_transaction():
