@@ -35,14 +35,15 @@ def feed_stream(request: Request, render: Render) -> Response:
     feed_source = request.app.state.read_model
 
     async def events() -> AsyncIterator[bytes]:
-        first = await render()
-        if first is None:
-            return
-        # Sent at once: what changed between the page's rendering and this connection
-        # would otherwise show only at the next change.
-        watched, html = first
-        yield sse_message(html)
+        # Listening before the first render: a change while it renders is sent after it.
         with feed_source.change_feed() as feed:
+            first = await render()
+            if first is None:
+                return
+            # Sent at once: what changed between the page's rendering and this connection
+            # would otherwise show only at the next change.
+            watched, html = first
+            yield sse_message(html)
             while True:
                 try:
                     doc_id = await asyncio.wait_for(feed.get(), KEEPALIVE_SECONDS)

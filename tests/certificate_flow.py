@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from collab.edits import add_item, set_goal
+from collab.schema import read_curriculum
 from tests.polling import until
 from tests.server_process import ServerProcess
 from tests.web import csrf_in, signed_in
@@ -67,7 +68,15 @@ async def add_goal(
         set_goal(doc, goal_id, title=goal, skills=[skill])
         for title, status in items:
             add_item(doc, title=title, skills=[skill], status=status)
-        await until(lambda: True)  # let the updates go out before the client leaves
+    # Acknowledged once another client of the room sees every one of them.
+    async with connected(server.ws_url, curriculum.doc_id, token=curriculum.token) as seen:
+
+        def stored() -> bool:
+            now = read_curriculum(seen)
+            titles = {item.title for item in now.items}
+            return any(g.id == goal_id for g in now.goals) and all(t in titles for t, _ in items)
+
+        await until(stored, what="the goal and its items to reach the server")
 
 
 async def timeline(http: httpx.AsyncClient, doc_id: str) -> str:
