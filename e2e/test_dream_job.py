@@ -35,9 +35,7 @@ def goals(page: Page) -> list[dict[str, Any]]:
 
 
 def goal_row(page: Page, title: str) -> Any:
-    return page.locator("#goal-list .goal").filter(
-        has=page.locator(f'input.goal-title-input[value="{title}"]')
-    )
+    return page.locator(f'#goal-list .goal[data-title="{title}"]')
 
 
 def goal_titles(page: Page) -> Any:
@@ -99,3 +97,65 @@ def test_a_reader_sees_the_resume_and_goals_read_only(
     member.locator("#resume-text").press("End")
     member.keyboard.type(" on call")
     expect(staff.locator("#resume-text")).to_have_value("Platform engineer on call", timeout=LIVE)
+
+
+def test_two_people_edit_the_goals_live(editor: EditorFactory, mentorhub: ServerProcess) -> None:
+    doc = new_curriculum(mentorhub)
+    member, mentor = editor(doc, MEMBER), editor(doc, MENTOR)
+    open_panel(member)
+    open_panel(mentor)
+
+    add_goal(member, "Deploy on Kubernetes")
+    add_goal(member, "Run a service with SLOs")
+    expect(goal_titles(mentor)).to_have_count(2, timeout=LIVE)
+    expect(goal_titles(mentor).nth(1)).to_have_value("Run a service with SLOs")
+
+    # rename: the mentor edits the title, the member sees it
+    mentor.fill("#goal-list .goal >> nth=0 >> input.goal-title-input", "Deploy apps on Kubernetes")
+    mentor.locator("#goal-list .goal >> nth=0 >> input.goal-title-input").press("Enter")
+    expect(goal_titles(member).first).to_have_value("Deploy apps on Kubernetes", timeout=LIVE)
+
+    # reorder with the keyboard: focus "Up" on the second goal and press Enter
+    up = member.get_by_role("button", name="Move “Run a service with SLOs” up")
+    up.focus()
+    member.keyboard.press("Enter")
+    expect(goal_titles(mentor).first).to_have_value("Run a service with SLOs", timeout=LIVE)
+    expect(goal_titles(mentor).nth(1)).to_have_value("Deploy apps on Kubernetes")
+    expect(up).to_be_focused()  # focus stays on the button that was pressed
+    expect(up).to_have_attribute("aria-disabled", "true")  # now the first goal
+
+    # skills: a synonym becomes the vocabulary's name; the other person sees it
+    row = goal_row(member, "Deploy apps on Kubernetes")
+    row.get_by_label("Add a skill to “Deploy apps on Kubernetes”").fill("k8s")
+    row.get_by_role("button", name="Add skill").click()
+    expect(goal_row(mentor, "Deploy apps on Kubernetes").locator(".goal-skill")).to_have_text(
+        ["Kubernetes✕"], timeout=LIVE
+    )
+    slo = goal_row(mentor, "Run a service with SLOs")
+    slo.get_by_label("Add a skill to “Run a service with SLOs”").fill("Postgres")
+    slo.get_by_label("Add a skill to “Run a service with SLOs”").press("Enter")
+    expect(goal_row(member, "Run a service with SLOs").locator(".goal-skill")).to_have_text(
+        ["PostgreSQL✕"], timeout=LIVE
+    )
+
+    # target date and reached
+    member.get_by_label("Target date of Run a service with SLOs").fill("2027-06-30")
+    expect(mentor.get_by_label("Target date of Run a service with SLOs")).to_have_value(
+        "2027-06-30", timeout=LIVE
+    )
+    mentor.get_by_label("Reached: Deploy apps on Kubernetes").check()
+    expect(member.get_by_label("Reached: Deploy apps on Kubernetes")).to_be_checked(timeout=LIVE)
+    expect(member.locator("#dream-job-announcer")).to_contain_text("is marked reached")
+
+    stored = goals(mentor)
+    assert [(g["title"], g["skills"], g["done"], g["target_date"]) for g in stored] == [
+        ("Run a service with SLOs", ["postgresql"], False, "2027-06-30"),
+        ("Deploy apps on Kubernetes", ["kubernetes"], True, None),
+    ]
+
+    # remove; undo brings it back (one's own change)
+    member.get_by_role("button", name="Remove the goal “Run a service with SLOs”").click()
+    expect(goal_titles(mentor)).to_have_count(1, timeout=LIVE)
+    member.locator("#undo").click()
+    expect(goal_titles(mentor)).to_have_count(2, timeout=LIVE)
+    expect(mentor.locator("#dream-job-count")).to_have_text("2 goals")

@@ -77,6 +77,7 @@ export class GoalView {
     const title = goal.title || "Untitled goal";
     this.name.textContent = `Goal ${index + 1} of ${count}: ${title}`;
     this.element.classList.toggle("goal-reached", goal.done);
+    this.element.dataset.title = goal.title;
     this.done.checked = goal.done;
     this.done.setAttribute("aria-label", `Reached: ${title}`);
     if (document.activeElement !== this.title) this.title.value = goal.title;
