@@ -3,6 +3,7 @@ skill suggestions from the resume; coverage of each goal's skills."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -12,8 +13,10 @@ from tests.server_process import ServerProcess
 from .conftest import (
     MEMBER,
     MENTOR,
+    PHONE,
     STAFF,
     EditorFactory,
+    assert_no_serious_violations,
     new_curriculum,
 )
 
@@ -159,3 +162,78 @@ def test_two_people_edit_the_goals_live(editor: EditorFactory, mentorhub: Server
     member.locator("#undo").click()
     expect(goal_titles(mentor)).to_have_count(2, timeout=LIVE)
     expect(mentor.locator("#dream-job-count")).to_have_text("2 goals")
+
+
+def test_a_suggested_skill_goes_to_a_goal_in_one_click(
+    editor: EditorFactory, mentorhub: ServerProcess
+) -> None:
+    doc = new_curriculum(mentorhub)
+    member, mentor = editor(doc, MEMBER), editor(doc, MENTOR)
+    open_panel(member)
+    open_panel(mentor)
+    add_goal(member, "Platform work")
+    add_goal(member, "Databases")
+    member.locator("#resume-text").click()
+    member.keyboard.type("I run k8s clusters and keep Postgres healthy.")
+
+    suggestions = mentor.locator("#suggestion-list .suggestion")
+    expect(suggestions).to_have_count(2, timeout=LIVE)  # the mentor's page updates too
+    expect(suggestions.first).to_contain_text("Kubernetes")
+    expect(suggestions.first).to_contain_text("from “k8s”")
+    expect(suggestions.nth(1)).to_contain_text("PostgreSQL")
+    expect(suggestions.nth(1)).to_contain_text("from “Postgres”")
+
+    member.select_option("#suggestion-goal", label="2. Databases")
+    member.get_by_role("button", name="Add PostgreSQL to “Databases”").click()
+    expect(goal_row(mentor, "Databases").locator(".goal-skill")).to_have_text(
+        ["PostgreSQL✕"], timeout=LIVE
+    )
+    expect(member.locator("#suggestion-list .suggestion").nth(1)).to_contain_text("in this goal")
+    assert [g["skills"] for g in goals(mentor)] == [[], ["postgresql"]]
+
+
+def test_coverage_calls_out_an_unserved_skill_and_helps_add_a_resource(
+    editor: EditorFactory, mentorhub: ServerProcess, artifacts: Path
+) -> None:
+    doc = new_curriculum(mentorhub)
+    member = editor(doc, MEMBER)
+    open_panel(member)
+    member.fill("#resume-text", "Site Reliability Engineer: k8s, Helm, on-call.")
+    add_goal(member, "Deploy on Kubernetes")
+    row = goal_row(member, "Deploy on Kubernetes")
+    for skill in ("k8s", "helm"):
+        row.get_by_label("Add a skill to “Deploy on Kubernetes”").fill(skill)
+        row.get_by_label("Add a skill to “Deploy on Kubernetes”").press("Enter")
+        expect(row.get_by_label("Add a skill to “Deploy on Kubernetes”")).to_have_value("")
+    unserved = row.locator(".coverage-skill.unserved")
+    expect(unserved).to_have_count(2)
+    expect(unserved.first).to_contain_text("nothing serves this skill yet")
+    link = row.get_by_role("link", name="Find Kubernetes in the library")
+    expect(link).to_have_attribute("href", "/library?skill=kubernetes")
+
+    row.get_by_role("button", name="Add a resource for Kubernetes").click()
+    expect(member.locator("#add-skills")).to_have_value("kubernetes")
+    expect(member.locator("#add-title")).to_be_focused()
+    member.keyboard.type("Kubernetes the hard way")
+    member.select_option("#add-status", "next")
+    member.click("#add-item-form button[type=submit]")
+    served = row.locator('.coverage-skill[data-skill="kubernetes"]')
+    expect(served).to_contain_text("Next: Kubernetes the hard way")
+    expect(row.locator(".coverage-skill.unserved")).to_have_count(1)
+    expect(row.locator(".coverage-skill.unserved")).to_contain_text("Helm")
+
+    assert_no_serious_violations(member)
+    member.locator("#dream-job").screenshot(path=str(artifacts / "dream-job.png"))
+
+
+def test_the_panel_at_phone_width(editor: EditorFactory, mentorhub: ServerProcess, artifacts: Path):
+    doc = new_curriculum(mentorhub)
+    member = editor(doc, MEMBER, PHONE)
+    open_panel(member)
+    member.fill("#resume-text", "Backend developer with Python, PostgreSQL and Docker.")
+    add_goal(member, "A backend job with a very long title that has to wrap on a phone")
+    expect(member.locator("#suggestion-list")).to_contain_text("from “Docker”")
+    width = member.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways: {width}px"
+    assert_no_serious_violations(member)
+    member.screenshot(path=str(artifacts / "dream-job-phone.png"), full_page=True)
