@@ -135,6 +135,22 @@ async def test_coverage_calls_out_a_goal_skill_that_nothing_serves(server):
     assert second["skills"][0]["later"] == [{"id": "c", "title": "PostgreSQL docs"}]
 
 
+async def test_the_timeline_shows_the_goals_with_their_target_dates(server):
+    doc_id, token = server.new_curriculum(MEMBER, (MENTOR,))
+    async with connected(server.ws_url, doc_id, token=token) as doc:
+        with doc.transaction():
+            goals = doc.get("goals", type=Map)
+            goals["g1"] = Map({"title": "Pass the SRE interview", "position": "V",
+                               "target_date": "2027-06-30"})  # fmt: skip
+            goals["g2"] = Map({"title": "Someday", "position": "W", "target_date": "junk"})
+    async with signed_in(server, MENTOR) as browser:
+        page = await until(
+            lambda: browser.get(f"/curricula/{doc_id}/timeline"), lambda p: "Someday" in p.text
+        )
+    assert 'by <time datetime="2027-06-30">30 June 2027</time>' in page.text
+    assert page.text.count("<time") == 1  # a junk date is no date
+
+
 async def test_the_editor_page_shows_coverage_without_javascript(server):
     doc_id, token = server.new_curriculum(MEMBER, (MENTOR,))
     async with connected(server.ws_url, doc_id, token=token) as doc:
