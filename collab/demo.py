@@ -8,7 +8,7 @@ prepares with Miles.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from pycrdt import Doc
@@ -164,6 +164,8 @@ def shifted(when: str | None, shift: timedelta) -> str | None:
 
 
 LATEST = "2025-03-14T07:45:00Z"  # the newest time in the demo curricula
+# when the members mean to reach some of their goals (shifted with the rest)
+TARGET_DATES = {"goal-deploy": "2025-04-30", "goal-slo": "2025-06-30", "goal-medium": "2025-04-15"}
 
 
 def _fill(
@@ -183,7 +185,10 @@ def _fill(
             if started and status == "done":
                 mark_started(doc, item_id, started, origin=origin)
         for goal_id, title, skills, done in goals:
-            set_goal(doc, goal_id, title=title, skills=skills, done=done, origin=origin)
+            target = TARGET_DATES.get(goal_id)
+            target = (date.fromisoformat(target) + shift).isoformat() if target else None
+            set_goal(doc, goal_id, title=title, skills=skills, done=done, target_date=target,
+                     origin=origin)  # fmt: skip
         set_resume(doc, resume, origin=origin)
 
 

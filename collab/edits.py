@@ -32,13 +32,14 @@ from .schema import (
     entry_fields,
     is_id,
     iso,
+    iso_date,
     read_curriculum,
     strip,
     url_ok,
 )
 
 ITEM_FIELDS = ("title", "url", "kind", "skills", "estimate_minutes", "assigned_by")
-GOAL_FIELDS = ("title", "skills", "done")
+GOAL_FIELDS = ("title", "skills", "done", "target_date")
 META_FIELDS = ("title", "member", "mentors", "created_at")
 FORM_FIELDS = ("title", "url", "kind", "status", "estimate", "skills")
 
@@ -163,11 +164,17 @@ def mark_started(doc: Doc, item_id: str, when: When = None, *, origin: Any = Non
 
 def set_goal(
     doc: Doc, goal_id: str | None = None, *, title: str | None = None,
-    skills: Sequence[str] | None = None, done: bool | None = None, origin: Any = None,
+    skills: Sequence[str] | None = None, done: bool | None = None,
+    target_date: str | None = None, origin: Any = None,
 ) -> str:  # fmt: skip
-    """Create a goal (title needed) or change the given fields of one; returns its id."""
-    given = {"title": title, "skills": skills, "done": done}
+    """Create a goal (title needed) or change the given fields of one; returns its id.
+
+    `target_date` is a `YYYY-MM-DD` date, or "" to clear it.
+    """
+    given = {"title": title, "skills": skills, "done": done, "target_date": target_date}
     values = _validated(GOAL_FIELDS, **{k: v for k, v in given.items() if v is not None})
+    if values.get("target_date") == "":
+        values["target_date"] = None
     goals = doc.get("goals", type=Map)
     if is_id(goal_id) and goal_id in goals:
         _write(doc, "goals", goal_id, values, origin)
@@ -176,7 +183,8 @@ def set_goal(
         raise CurriculumError("a new goal needs a title")
     goal_id = _new_id(doc, "goals", goal_id)
     keys = [g.position for g in read_curriculum(doc).goals]
-    values = {"skills": [], "done": False, **values, "position": place(keys, len(keys))[0]}
+    values = {"skills": [], "done": False, "target_date": None, **values,
+              "position": place(keys, len(keys))[0]}  # fmt: skip
     with doc.transaction(origin=origin):
         goals[goal_id] = Map(values)
     return goal_id
@@ -306,6 +314,10 @@ _RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "assigned_by": (lambda v: v is None or _short(v), "assigned_by must be 1 to 320 characters"),
     "done": (lambda v: isinstance(v, bool), "done must be true or false"),
+    "target_date": (
+        lambda v: v == "" or iso_date(v) is not None,
+        "target_date must be a date YYYY-MM-DD",
+    ),
     "member": (_short, "member must be 1 to 320 characters"),
     "mentors": (lambda v: _short_list(v, 320), f"mentors: at most {MAX_TAGS}, 1 to 320 characters"),
     "created_at": (lambda v: iso(v) is not None, "created_at must be an ISO 8601 date and time"),

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, ClassVar, Self
 
 from pycrdt import Doc, Map, Text
@@ -47,11 +47,13 @@ TIME_PATTERN = (
     "(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]{1,9})?)?)?"
     "(Z|z|[+-][0-9]{2}:[0-9]{2})?$"
 )
+DATE_PATTERN = "^([0-9]{4})-([0-9]{2})-([0-9]{2})$"  # a calendar date: a goal's target
 When = datetime | str | None
 
 _ID, _URL_FORBIDDEN = re.compile(ID_PATTERN), re.compile(URL_FORBIDDEN)
 _URL, _TIME = re.compile(URL_PATTERN), re.compile(TIME_PATTERN)
 _BRACKETED_HOST = re.compile(URL_BRACKETED_HOST)
+_DATE = re.compile(DATE_PATTERN)
 
 
 def client_schema() -> dict[str, Any]:
@@ -69,6 +71,7 @@ def client_schema() -> dict[str, Any]:
         "urlPattern": URL_PATTERN,
         "urlBracketedHost": URL_BRACKETED_HOST,
         "timePattern": TIME_PATTERN,
+        "datePattern": DATE_PATTERN,
         "limits": {
             "title": MAX_TITLE,
             "url": MAX_URL,
@@ -104,6 +107,22 @@ def iso(value: object) -> str | None:
     except (OverflowError, ValueError):  # e.g. year 1 with a positive offset
         return None
     return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+
+
+def iso_date(value: object) -> str | None:
+    """A calendar date written `YYYY-MM-DD` (year 1 to 9999), as is; None if not one.
+
+    Only that form: a date with a time or an offset is not a date. The JavaScript
+    reader (isoDate in static/editor/goals.js) accepts exactly the same.
+    """
+    found = _DATE.fullmatch(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    try:
+        date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+    return found.group(0)
 
 
 def _parse_time(text: str) -> datetime | None:
@@ -212,10 +231,11 @@ class Goal(_Record):
     skills: tuple[str, ...] = ()
     done: bool = False
     position: str = ""
+    target_date: str | None = None  # YYYY-MM-DD, when the member means to reach it
 
     COERCE = {
         "id": _str, "title": _str, "skills": _tags, "done": lambda v: v is True,
-        "position": lambda v: v if is_key(v) else "",
+        "position": lambda v: v if is_key(v) else "", "target_date": iso_date,
     }  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from collab.schema import (
 )
 
 from .access import Access, document_access
+from .goals.panel import panel_context
 from .htmx import wants_partial
 from .library.actions import review_prompts
 from .listing import curricula_for
@@ -89,6 +90,7 @@ async def editor(request: Request) -> Response:
             "user_name": name,
             "user_color": color_for(user.email if user is not None else name),
             "schema_json": json.dumps(client_schema(), ensure_ascii=False),
+            **panel_context(curriculum),  # the dream job panel (server/goals/)
         },
     )
 

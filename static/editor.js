@@ -8,6 +8,7 @@ import { Y, WebsocketProvider, awarenessProtocol } from "./vendor/yjs-bundle-13.
 import { enableAddForm } from "./editor/add-form.js";
 import { Board } from "./editor/board.js";
 import { ConnectionStatus } from "./editor/connection.js";
+import { DreamJob } from "./editor/dream-job.js";
 import { enableDragAndDrop } from "./editor/drag.js";
 import {
   COLUMNS, COLUMN_LABELS, addItem, deleteItem, ensureNotes, moveItem, useSchema,
@@ -25,7 +26,9 @@ function start(root) {
   const items = doc.getMap("items");
   const meta = doc.getMap("meta");
   const provider = new WebsocketProvider(config.wsUrl, config.docId, doc);
-  const undoManager = new Y.UndoManager([items], { trackedOrigins: new Set([LOCAL]) });
+  const undoManager = new Y.UndoManager(
+    [items, doc.getMap("goals"), doc.getText("resume")], { trackedOrigins: new Set([LOCAL]) },
+  );
   const announcer = document.getElementById("announcer");
   const announce = (message) => {
     // clear first so the same message twice is announced twice
@@ -52,13 +55,32 @@ function start(root) {
     (id) => board.card(id)?.viewers ?? null,
   );
   const connection = new ConnectionStatus(provider, document.getElementById("connection"));
+  const dreamJob = new DreamJob(document.getElementById("dream-job"), doc, {
+    canEdit,
+    origin: LOCAL,
+    undoManager,
+    skillsUrl: config.skillsUrl,
+    libraryUrl: "/library",
+    onAddResource: (skill) => {
+      // "add a resource for this skill": the add form, with the skill filled in
+      document.getElementById("add-skills").value = skill;
+      const title = document.getElementById("add-title");
+      title.scrollIntoView({ block: "center" });
+      title.focus();
+      announce(`Add a resource for ${skill}: the skill is filled in, give it a title.`);
+    },
+  });
 
   const render = () => {
     board.render();
     presence.renderMarkers();
   };
   // the server's cards stay until the document has arrived (or someone edits offline)
-  provider.on("sync", (synced) => { if (synced) render(); });
+  provider.on("sync", (synced) => {
+    if (!synced) return;
+    render();
+    dreamJob.start();
+  });
   items.observeDeep((events) => {
     // typing in notes is shown by the notes binding; the board only needs other changes
     if (board.live && events.every((event) => event.target instanceof Y.Text)) return;
@@ -215,24 +237,27 @@ function start(root) {
       const isUndo = key === "z" && !event.shiftKey;
       const isRedo = (key === "z" && event.shiftKey) || (key === "y" && !event.shiftKey);
       if (!isUndo && !isRedo) return;
-      // fields outside the board (the add form) keep the browser's own undo
+      // fields outside the board (the add form, goals' fields) keep the browser's own
+      // undo; the resume is shared text, like notes, and takes the shared undo
       const field = event.target.closest?.("input, textarea, select");
-      if (field && !field.closest("#board")) return;
+      if (field && !field.closest("#board") && field.id !== "resume-text") return;
       event.preventDefault();
       if (isUndo) undo();
       else redo();
     });
-    // the Edit menu's undo in a notes field: route it to the shared undo as well
-    boardElement.addEventListener("beforeinput", (event) => {
+    // the Edit menu's undo in a notes field or the resume: route it to the shared undo
+    const historyInput = (event) => {
       if (event.inputType === "historyUndo" || event.inputType === "historyRedo") {
         event.preventDefault();
         if (event.inputType === "historyUndo") undo();
         else redo();
       }
-    });
+    };
+    boardElement.addEventListener("beforeinput", historyInput);
+    document.getElementById("resume-text").addEventListener("beforeinput", historyInput);
   }
 
-  window.mentorhub = { doc, provider, undoManager, board, presence, connection };
+  window.mentorhub = { doc, provider, undoManager, board, presence, connection, dreamJob };
 }
 
 const root = document.getElementById("editor");

@@ -28,7 +28,7 @@ from collab.schema import client_schema, read_curriculum
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 READER = Path(__file__).resolve().parent / "js" / "read_cases.mjs"
 FILES = {"documents": "junk_documents.json", "forms": "new_item_forms.json",
-         "positions": "positions.json"}  # fmt: skip
+         "positions": "positions.json", "goals": "goal_documents.json"}  # fmt: skip
 
 
 def load(kind: str) -> Any:
@@ -54,12 +54,12 @@ def shared(spec: Any) -> Any:
     return spec
 
 
-def build(document: dict[str, Any]) -> bytes:
-    """The Yjs update of a described document."""
+def build(document: dict[str, Any], root: str = "items") -> bytes:
+    """The Yjs update of a described document (its `items`, or its `goals`)."""
     doc = Doc()
-    items = doc.get("items", type=Map)
+    items = doc.get(root, type=Map)
     with doc.transaction():
-        for item_id, entry in document["items"].items():
+        for item_id, entry in document[root].items():
             (kind, value), *_ = entry.items()
             if kind == "map":
                 items[item_id] = Map({key: shared(v) for key, v in value.items()})
@@ -76,6 +76,12 @@ def read_items(update: bytes) -> list[dict[str, Any]]:
     doc = Doc()
     doc.apply_update(update)
     return [item.to_dict() for item in read_curriculum(doc).items]
+
+
+def read_goals(update: bytes) -> list[dict[str, Any]]:
+    doc = Doc()
+    doc.apply_update(update)
+    return [goal.to_dict() for goal in read_curriculum(doc).goals]
 
 
 def read_form(fields: dict[str, str]) -> dict[str, Any]:
@@ -112,6 +118,7 @@ def python_readings() -> dict[str, Any]:
         "documents": [read_items(build(d)) for d in load("documents")],
         "forms": [read_form(case["fields"]) for case in load("forms")],
         "positions": read_positions(load("positions")),
+        "goals": [read_goals(build(d, "goals")) for d in load("goals")],
     }
 
 
@@ -123,6 +130,7 @@ def javascript_readings() -> dict[str, Any]:
     given = {
         "schema": client_schema(),
         "documents": [base64.b64encode(build(d)).decode() for d in load("documents")],
+        "goals": [base64.b64encode(build(d, "goals")).decode() for d in load("goals")],
         "forms": [case["fields"] for case in load("forms")],
         "positions": {
             name: [c["args"] for c in cases] for name, cases in load("positions").items()
@@ -143,6 +151,7 @@ def expected() -> dict[str, Any]:
         "documents": [d["expected"] for d in load("documents")],
         "forms": [case["expected"] for case in load("forms")],
         "positions": {name: [c["expected"] for c in cases] for name, cases in positions.items()},
+        "goals": [d["expected"] for d in load("goals")],
     }
 
 
@@ -158,7 +167,12 @@ def _write_expected() -> None:
     for name, cases in positions.items():
         for case, reading in zip(cases, readings["positions"][name], strict=True):
             case["expected"] = reading
-    for kind, data in (("documents", documents), ("forms", forms), ("positions", positions)):
+    goals = load("goals")
+    for document, reading in zip(goals, readings["goals"], strict=True):
+        document["expected"] = reading
+    written = (("documents", documents), ("forms", forms), ("positions", positions),
+               ("goals", goals))  # fmt: skip
+    for kind, data in written:
         text = json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
         (FIXTURES / FILES[kind]).write_text(text + "\n")
 

@@ -223,6 +223,18 @@ def test_goals_and_meta(doc: Doc) -> None:
         "2025-01-06T09:00:00Z")  # fmt: skip
 
 
+def test_a_goal_has_a_target_date_or_none(doc: Doc) -> None:
+    goal = set_goal(doc, title="Pass the SRE interview", target_date="2027-06-30")
+    assert read_curriculum(doc).goals[0].target_date == "2027-06-30"
+    for wrong in ("2027-02-29", "2027-06-30T10:00:00Z", "30/06/2027", "soon"):
+        with pytest.raises(CurriculumError, match="target_date"):
+            set_goal(doc, goal, target_date=wrong)
+    assert read_curriculum(doc).goals[0].target_date == "2027-06-30"
+    set_goal(doc, goal, target_date="")
+    assert read_curriculum(doc).goals[0].target_date is None
+    assert set_goal(doc, title="No date yet") and read_curriculum(doc).goals[1].target_date is None
+
+
 def test_new_curriculum_update_creates_a_document() -> None:
     update = new_curriculum_update("Charlie's prep", "charlie@example.org", ["miles@example.org"],
                                    created_at="2025-02-03T09:00:00Z")  # fmt: skip

@@ -58,6 +58,7 @@ USED_ELSEWHERE = {
     "resources_added_by": "the mentors' badges to come (docs/library.md)",
     "reviews_by": "the first-review badge to come (docs/library.md)",
     "finishes_of_resources_added_by": "the mentors' badge to come (docs/library.md)",
+    "target_label": "templates/_timeline.html",
 }
 
 

@@ -39,6 +39,9 @@ def differences(got: dict[str, Any], want: dict[str, Any]) -> list[str]:
         for case, a, b in zip(cases, got["positions"][name], want["positions"][name], strict=True):
             if a != b:
                 found.append(f"{name}{tuple(case['args'])}: {a} != {b}")
+    for document, a, b in zip(load("goals"), got["goals"], want["goals"], strict=True):
+        if a != b:
+            found.append(f"goals ({document['name']}): {a} != {b}")
     return found
 
 
@@ -57,6 +60,9 @@ def test_the_cases_cover_what_matters():
     assert len(documents["ids not of the schema's form"]["expected"]) == 2
     forms = [case["expected"] for case in load("forms")]
     assert sum("errors" in f for f in forms) >= 20 and sum("values" in f for f in forms) >= 20
+    goals = {d["name"]: d["expected"] for d in load("goals")}
+    dates = [g["target_date"] for g in goals["target dates"]]
+    assert dates.count(None) >= 12 and len(dates) - dates.count(None) >= 5
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import { CardView } from "./card.js";
 import { COLUMNS, readColumns } from "./items.js";
 
 /** Put `node` before `before` in `parent`, keeping focus and selection inside it. */
-function moveNode(parent, node, before) {
+export function moveNode(parent, node, before) {
   if (typeof parent.moveBefore === "function" && node.isConnected) {
     try {
       parent.moveBefore(node, before);

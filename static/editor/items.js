@@ -29,6 +29,7 @@ export function useSchema(given) {
     url: new RegExp(given.urlPattern),
     bracketedHost: new RegExp(given.urlBracketedHost),
     time: new RegExp(given.timePattern),
+    date: new RegExp(given.datePattern),
   };
 }
 
@@ -89,28 +90,39 @@ export function iso(value) {
     + `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}Z`;
 }
 
+/** A calendar date written `YYYY-MM-DD` (year 1 to 9999), as is, or null (the server's
+ * `iso_date`): a goal's target date. */
+export function isoDate(value) {
+  const found = typeof value === "string" ? patterns.date.exec(value) : null;
+  if (!found) return null;
+  const [year, month, day] = found.slice(1, 4).map(Number);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return year >= 1 && days !== undefined && day >= 1 && day <= days ? found[0] : null;
+}
+
 function minutes(value) {
   return Number.isFinite(value) && typeof value === "number" && value >= 0 && value <= LIMITS.minutes
     ? Math.trunc(value) + 0 // + 0 turns -0 into 0
     : null;
 }
 
-function tags(value) {
+export function tags(value) {
   if (!Array.isArray(value)) return [];
   const clean = value.filter((v) => typeof v === "string").map(strip).filter(Boolean);
   return [...new Set(clean)];
 }
 
-const str = (value) => (typeof value === "string" ? value : "");
+export const str = (value) => (typeof value === "string" ? value : "");
 
 /** A plain (JSON) object, as a peer may write one where a Y.Map belongs. */
-function isPlainObject(value) {
+export function isPlainObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value)
     && !(value instanceof Y.AbstractType) && !(value instanceof Uint8Array);
 }
 
 /** An entry's field; a shared type reads as missing, but for a card's notes (Y.Text). */
-function field(entry, key) {
+export function field(entry, key) {
   const value = entry instanceof Y.Map ? entry.get(key)
     : Object.hasOwn(entry, key) ? entry[key] : undefined;
   if (value instanceof Y.Text && key === "notes") return value;
@@ -165,7 +177,7 @@ export function stamp(date = new Date()) {
   return date.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-function newId() {
+export function newId() {
   const bytes = crypto.getRandomValues(new Uint8Array(6));
   return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,9 +1,10 @@
 // Reads the shared cases with the editor's own modules, under Node, for
 // tests/test_one_model.py: JSON in on stdin ({schema, documents: [base64 Yjs update],
-// forms, positions}), the readings out on stdout, shaped as the Python side shapes them.
+// forms, positions, goals}), the readings out on stdout, shaped as the Python side shapes them.
 
 import { Y } from "../../static/vendor/yjs-bundle-13.6.33.mjs";
 import { COLUMNS, readColumns, useSchema, validateNewItem } from "../../static/editor/items.js";
+import { readGoals } from "../../static/editor/goals.js";
 import { isKey, keyBetween, keysBetween, place } from "../../static/editor/positions.js";
 
 const chunks = [];
@@ -28,6 +29,19 @@ function readDocument(update) {
     started_at: item.startedAt,
     completed_at: item.completedAt,
     notes: item.notes ? item.notes.toString() : item.notesValue,
+  }));
+}
+
+function readGoalDocument(update) {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, Buffer.from(update, "base64"));
+  return readGoals(doc.getMap("goals")).map((goal) => ({
+    id: goal.id,
+    title: goal.title,
+    skills: goal.skills,
+    done: goal.done,
+    position: goal.position,
+    target_date: goal.targetDate,
   }));
 }
 
@@ -56,6 +70,7 @@ const cases = given.positions;
 process.stdout.write(JSON.stringify({
   documents: given.documents.map(readDocument),
   forms: given.forms.map(readForm),
+  goals: given.goals.map(readGoalDocument),
   positions: {
     is_key: cases.is_key.map((key) => isKey(key)),
     key_between: cases.key_between.map(([a, b]) => outcome(() => keyBetween(a, b))),
