@@ -61,12 +61,10 @@ def _axes(top: float, weeks: Sequence[date], unit: str) -> list[str]:
             f'<text class="chart-tick" x="{LEFT - 6}" y="{y + 4:.1f}" '
             f'text-anchor="end">{text}</text>'
         )
-    parts.append(
-        f'<text class="chart-tick" x="4" y="14" text-anchor="start">{escape(unit)}</text>'
-    )
+    parts.append(f'<text class="chart-tick" x="4" y="14" text-anchor="start">{escape(unit)}</text>')
     slot = (WIDTH - LEFT - RIGHT) / max(1, len(weeks))
     for n, week in enumerate(weeks):
-        if n % 2 == len(weeks) % 2 or n == len(weeks) - 1:  # every other label, the last one
+        if (len(weeks) - 1 - n) % 2 == 0:  # every other week's label, ending with the last
             x = LEFT + slot * (n + 0.5)
             parts.append(
                 f'<text class="chart-tick" x="{x:.1f}" y="{HEIGHT - 12}" '

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from statistics import median
+from typing import Protocol
 
 from .badges import streak
 from .learning_events import RecordedEvent
@@ -53,6 +54,25 @@ def week_starts(today: datetime | date, weeks: int = WEEKS_SHOWN) -> list[date]:
     return [this_week - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
 
 
+class Finish(Protocol):
+    """What the pace reads of an event (a `RecordedEvent`, or a narrower row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def actual_minutes(self) -> int | None: ...
+    @property
+    def estimate_minutes(self) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class WeekActivity:
     week: date  # its Monday
@@ -61,7 +81,7 @@ class WeekActivity:
 
 
 def weekly_activity(
-    events: Iterable[RecordedEvent], today: datetime | date, weeks: int = WEEKS_SHOWN
+    events: Iterable[Finish], today: datetime | date, weeks: int = WEEKS_SHOWN
 ) -> list[WeekActivity]:
     """Items finished and their estimated minutes, per week, oldest first."""
     starts = week_starts(today, weeks)
@@ -125,10 +145,10 @@ class Pace:
         return f"{self.ratio:.1f}x estimates, from {self.items} finished {noun}"
 
 
-def pace(events: Iterable[RecordedEvent], hours_per_week: float) -> Pace:
+def pace(events: Iterable[Finish], hours_per_week: float) -> Pace:
     """The pace of finished items of a member giving `hours_per_week`: each item counted
     once (its latest finish)."""
-    latest: dict[tuple[str, str], RecordedEvent] = {}
+    latest: dict[tuple[str, str], Finish] = {}
     for event in sorted(events, key=lambda e: (e.at, e.id)):
         if event.kind == "finished":
             latest[(event.doc_id, event.item_id)] = event

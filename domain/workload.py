@@ -107,6 +107,11 @@ def hours(minutes: int) -> str:
     return f"{value:.0f} h" if value >= 10 or value == int(value) else f"{value:.1f} h"
 
 
+def needs_others(item: ItemRow, pace: Pace) -> bool:
+    """Whether the item's forecast may use other members' median (so it must be read)."""
+    return bool(item.url) and (pace.ratio is None or not item.estimate_minutes)
+
+
 def forecast(
     item: ItemRow, pace: Pace, medians: Mapping[str, int], hours_per_week: float
 ) -> ItemForecast:

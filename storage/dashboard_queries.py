@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine
@@ -16,7 +17,7 @@ from sqlmodel import col
 from domain.read_rows import ItemRow
 from storage.accounts import User
 from storage.people import Profile
-from storage.read_model import CurriculumItem
+from storage.read_model import CurriculumItem, LearningEvent
 from storage.read_model_writer import item_row
 
 
@@ -55,3 +56,18 @@ def now_items(engine: Engine, doc_ids: Sequence[str] | None) -> dict[str, list[I
         for row in connection.execute(query.order_by(col(CurriculumItem.rank))):
             found.setdefault(row.doc_id, []).append(item_row(row))
     return found
+
+
+def finished_times(engine: Engine) -> list[Any]:
+    """Every finished event's times, narrowly (the staff dashboard's paces over the whole
+    programme): rows with `id, doc_id, item_id, kind, at, member_user_id, actual_minutes,
+    estimate_minutes`, as `domain.dashboard.pace` reads them."""
+    columns = [
+        col(LearningEvent.id), col(LearningEvent.doc_id), col(LearningEvent.item_id),
+        col(LearningEvent.kind), col(LearningEvent.at), col(LearningEvent.member_user_id),
+        col(LearningEvent.actual_minutes), col(LearningEvent.estimate_minutes),
+    ]  # fmt: skip
+    with engine.connect() as connection:
+        return list(
+            connection.execute(sa.select(*columns).where(col(LearningEvent.kind) == "finished"))
+        )

@@ -50,6 +50,7 @@ USED_ELSEWHERE = {
     "resources_added_by": "the mentors' badges to come (docs/library.md)",
     "reviews_by": "the first-review badge to come (docs/library.md)",
     "finishes_of_resources_added_by": "the mentors' badge to come (docs/library.md)",
+    "programme_events": "read-model API; the staff dashboard reads finished_times",
     "activity_chart": "templates/dashboards/_member.html, _staff.html",
     "minutes_chart": "templates/dashboards/_member.html",
     "burn_up_chart": "templates/dashboards/_member.html",

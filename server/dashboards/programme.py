@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -20,13 +20,12 @@ from domain import charts
 from domain.attention import Standing, attention_order, per_status, standing
 from domain.dashboard import Pace, WeekActivity, pace, weekly_activity
 from domain.read_rows import CurriculumOverview, ItemRow
-from domain.workload import Workload, workload
-from storage.dashboard_queries import now_items, people_hours
+from domain.workload import Workload, needs_others, workload
+from storage.dashboard_queries import finished_times, now_items, people_hours
 from storage.read_model_queries import (
     all_overviews,
     events_for_curricula,
     overviews_of_mentor,
-    programme_events,
 )
 
 from ..settings import Settings
@@ -72,13 +71,25 @@ def mentees(
     for event in finished:
         by_member[event.member_user_id].append(event)
     people = people_hours(engine, [c.member_user_id for c in found if c.member_user_id])
-    medians = medians_for(engine, [item for items in in_now.values() for item in items])
-    rows: list[Mentee] = []
+    paces: dict[str, tuple[float, Pace]] = {}
     for overview in found:
         member = people.get(overview.member_user_id or -1)
         hours = hours_of(settings, member.hours_per_week if member else None)
         mine = by_member.get(overview.member_user_id, []) if overview.member_user_id else []
-        own = pace(mine, hours)
+        paces[overview.doc_id] = (hours, pace(mine, hours))
+    medians = medians_for(
+        engine,
+        [
+            item
+            for doc_id, items in in_now.items()
+            for item in items
+            if needs_others(item, paces[doc_id][1])
+        ],
+    )  # read only for the cards that may need other members' times
+    rows: list[Mentee] = []
+    for overview in found:
+        member = people.get(overview.member_user_id or -1)
+        hours, own = paces[overview.doc_id]
         items = in_now.get(overview.doc_id, [])
         load = workload(
             items, own, medians,
@@ -151,9 +162,8 @@ class Programme:
 
 def staff_view(engine: Engine, settings: Settings, now: datetime) -> Programme:
     found = all_overviews(engine)
-    finished = programme_events(engine, kinds=["finished"])
-    recent = [e for e in finished if e.at >= now - timedelta(weeks=13)]
+    finished = finished_times(engine)  # one narrow query: the paces and the weekly chart
     return Programme(
         tuple(mentees(engine, settings, found, finished, now)),
-        tuple(weekly_activity(recent, now)),
+        tuple(weekly_activity(finished, now)),
     )

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from domain.dashboard import pace
 from domain.read_rows import ItemRow
-from domain.workload import Workload, workload
+from domain.workload import Workload, needs_others, workload
 from storage.dashboard_queries import now_items, people_hours
 from storage.library_figures import median_minutes_by_url
 from storage.read_model_queries import events_of_member, overviews
@@ -50,10 +50,12 @@ def compute_workload(
     )
     person = people_hours(engine, [member_user_id]).get(member_user_id or -1)
     hours = hours_of(settings, person.hours_per_week if person else None)
+    own = pace(finished, hours)
+    in_now = [item for item in items if item.status == "now"]
     return workload(
-        [item for item in items if item.status == "now"],
-        pace(finished, hours),
-        medians_for(engine, items),
+        in_now,
+        own,
+        medians_for(engine, [item for item in in_now if needs_others(item, own)]),
         member_name=person.name if person else "",
         hours_per_week=hours,
         horizon_weeks=settings.workload_horizon_weeks,
