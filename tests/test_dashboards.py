@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
@@ -73,10 +74,12 @@ def slow_cards(doc) -> int:
     return 3
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 async def test_the_member_dashboard_shows_hand_computed_numbers_and_loads_no_document(
-    server_factory,
+    server_factory, database, request
 ):
-    server = server_factory(**WEB_ENV)
+    url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
+    server = server_factory(url, **WEB_ENV)
     doc_id = await curriculum(server, SLOW, "Appollo's path", slow_cards)
     now = datetime.now(UTC)
     with database_of(server) as engine:
@@ -205,8 +208,12 @@ async def test_the_workload_warning_slow_fast_and_from_other_members(server_fact
     assert "Too much in Now." in timeline and "4.0x estimates" in timeline
 
 
-async def test_mentor_and_staff_dashboards_put_who_needs_attention_first(server_factory):
-    server = server_factory(**WEB_ENV)
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_mentor_and_staff_dashboards_put_who_needs_attention_first(
+    server_factory, database, request
+):
+    url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
+    server = server_factory(url, **WEB_ENV)
     server.add_user("sam@example.org", role="staff", name="Sam")
     slow = await curriculum(server, SLOW, "Appollo's path", slow_cards)
 
