@@ -18,7 +18,7 @@ from domain.dashboard import (
 )
 from domain.learning_events import RecordedEvent
 from domain.read_rows import GoalRow, ItemRow
-from domain.workload import hours, workload
+from domain.workload import hours, needs_others, workload
 
 TODAY = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday; its week starts 23 Nov
 HOURS = 16.8  # a tenth of a week's 168 hours: an item open 1,000 minutes took 100
@@ -181,3 +181,12 @@ def test_charts_are_svg_with_a_title_a_description_and_escaped_labels() -> None:
     assert "style=" not in svg  # the strict CSP: classes, never inline style
     line = charts.line_chart("b", "t", "d", weeks, [charts.Series("Done", (0, 2), "l")], "h")
     assert line.count("<polyline") == 1
+
+
+def test_a_card_without_an_estimate_uses_the_other_members_median_even_with_a_pace() -> None:
+    cards = [_item("x", "now", None, url="https://x.org/x"), _item("y", "now", 60)]
+    assert [needs_others(card, Pace(2.0, 3)) for card in cards] == [True, False]
+    assert needs_others(cards[1], Pace(None, 0)) is False  # no link: nothing to look up
+    load = workload(cards, Pace(2.0, 3), {"https://x.org/x": 3360}, member_name="A",
+                    hours_per_week=5, horizon_weeks=2)  # fmt: skip
+    assert [(i.source, i.expected_minutes) for i in load.items] == [("others", 100), ("pace", 120)]
