@@ -113,7 +113,7 @@ def sign_in(context: BrowserContext, email: str) -> None:
     page.get_by_role("link", name="Sign in with Test Provider").click()
     page.locator('input[name="sub"]').fill(email)  # the provider's own login page
     page.locator('input[name="sub"]').press("Enter")
-    page.wait_for_url("**/curricula")
+    page.wait_for_url("**/dashboard")
     page.close()
 
 

@@ -33,6 +33,7 @@ from .body_limit import BodyLimitMiddleware
 from .certificate_keys import KeyRing, key_password
 from .certificate_pages import certificate_routes
 from .collab_endpoint import collab_socket
+from .dashboards import dashboard_routes
 from .goals import goal_routes
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .library import library_routes, start_library_live
@@ -132,6 +133,7 @@ def create_app(settings: Settings) -> Starlette:
         *certificate_routes(),
         *library_routes(),
         *goal_routes(),  # the editor's dream job panel: skill suggestions and coverage
+        *dashboard_routes(),  # /dashboard, its JSON, the workload warning
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

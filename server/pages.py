@@ -26,8 +26,10 @@ from collab.schema import (
     read_curriculum,
     timeline,
 )
+from domain.read_rows import item_rows
 
 from .access import Access, document_access
+from .dashboards.workload import workload_of
 from .goals.panel import panel_context
 from .htmx import wants_partial
 from .library.actions import review_prompts
@@ -67,7 +69,8 @@ def timeline_context(
 
 
 async def home(request: Request) -> Response:
-    return RedirectResponse("/curricula", status_code=303)
+    """Where a signed-in person lands: their dashboard (server/dashboards/)."""
+    return RedirectResponse("/dashboard", status_code=303)
 
 
 async def editor(request: Request) -> Response:
@@ -75,6 +78,7 @@ async def editor(request: Request) -> Response:
     access = await access_or_404(request, doc_id, Access.READ)
     async with request.app.state.rooms.using(doc_id) as room:
         curriculum = read_curriculum(room.doc)
+    workload = await workload_of(request.app.state, doc_id, item_rows(curriculum.items))
     user = current_user(request)
     name = user.name if user is not None else "Guest"
     scheme = "wss" if request.url.scheme == "https" else "ws"
@@ -91,6 +95,7 @@ async def editor(request: Request) -> Response:
             "user_color": color_for(user.email if user is not None else name),
             "schema_json": json.dumps(client_schema(), ensure_ascii=False),
             **panel_context(curriculum),  # the dream job panel (server/goals/)
+            "workload": workload,  # does Now fit? (server/dashboards/workload.py)
         },
     )
 
@@ -106,6 +111,8 @@ async def timeline_view(request: Request) -> Response:
     template = "_timeline.html" if wants_partial(request) else "timeline.html"
     if template == "timeline.html":  # with its goals' sign-offs (server/sign_off.py)
         context["sign_offs"] = await sign_offs_for(request.app.state, current_user(request), doc_id)
+        now_cards = item_rows(curriculum.items)  # does Now fit? (server/dashboards/workload.py)
+        context["workload"] = await workload_of(request.app.state, doc_id, now_cards)
     return render(request, template, context)
 
 

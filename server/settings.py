@@ -64,6 +64,10 @@ class Settings:
     # certificates (docs/certificates.md): the issuer's public URL, the signing keys' password
     public_url: str | None = None  # unset: the URL each request arrived at
     certificate_key_password: str | None = None  # unset: derived from SECRET_KEY
+    # dashboards and the workload warning (docs/dashboards.md)
+    default_hours_per_week: float = 5.0
+    stalled_after_days: int = 14
+    workload_horizon_weeks: int = 2
 
     @property
     def is_production(self) -> bool:
@@ -265,6 +269,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         **_email_settings(env, defaults),
         public_url=_public_url(env, environment),
         certificate_key_password=_certificate_key_password(env, environment),
+        **_dashboard_settings(env, defaults),
     )
 
 
@@ -283,4 +288,18 @@ def _email_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, obj
         "smtp_timeout_seconds": _float(env, "SMTP_TIMEOUT_SECONDS", defaults.smtp_timeout_seconds),
         "email_retry_seconds": _float(env, "EMAIL_RETRY_SECONDS", defaults.email_retry_seconds),
         "email_max_attempts": _int(env, "EMAIL_MAX_ATTEMPTS", defaults.email_max_attempts),
+    }
+
+
+def _dashboard_settings(env: Mapping[str, str], defaults: Settings) -> dict[str, object]:
+    """The dashboards' and the workload warning's settings (docs/dashboards.md)."""
+    hours = _float(env, "DEFAULT_HOURS_PER_WEEK", defaults.default_hours_per_week)
+    if not 0 < hours <= 168:
+        raise SettingsError("DEFAULT_HOURS_PER_WEEK must be a number of hours from 0 to 168")
+    return {
+        "default_hours_per_week": hours,
+        "stalled_after_days": _int(env, "STALLED_AFTER_DAYS", defaults.stalled_after_days),
+        "workload_horizon_weeks": _int(
+            env, "WORKLOAD_HORIZON_WEEKS", defaults.workload_horizon_weeks
+        ),
     }

@@ -75,7 +75,7 @@ async def test_first_sign_in_creates_the_user_from_the_claims(oidc_server, oidc_
         assert query["state"] and query["nonce"]
         assert query["scope"] == ["openid email profile"]
         done = await browser.get(await approve(authorize, "alice-sub"))
-        assert done.status_code == 303 and done.headers["location"] == "/curricula"
+        assert done.status_code == 303 and done.headers["location"] == "/dashboard"
         first_cookie = browser.cookies["mentorhub_session"]
         page = await browser.get("/settings")
         assert page.status_code == 200 and "Alice Liddell" in page.text

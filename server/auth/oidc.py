@@ -91,7 +91,7 @@ async def callback(request: Request) -> Response:
         return failed(request)
     assert user.id is not None
     log.info("user %s signed in with OpenID Connect", user.id)
-    return await signed_in(request, user.id, RedirectResponse("/curricula", status_code=303))
+    return await signed_in(request, user.id, RedirectResponse("/dashboard", status_code=303))
 
 
 async def _prepare(client: Any, settings: Settings) -> None:

@@ -70,7 +70,7 @@ async def dev_sign_in(request: Request) -> Response:
     if user is None or user.id is None:
         return failed(request)
     log.info("user %s signed in (development sign-in)", user.id)
-    return await signed_in(request, user.id, RedirectResponse("/curricula", status_code=303))
+    return await signed_in(request, user.id, RedirectResponse("/dashboard", status_code=303))
 
 
 async def logout(request: Request) -> Response:

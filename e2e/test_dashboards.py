@@ -1,0 +1,131 @@
+"""The dashboards in a browser, on the demo's months of events: alive at first start, no
+serious axe-core violation, no horizontal scroll at phone width, a screenshot of each as
+an artifact, and live: a card a mentor moves into Now shows on the member's dashboard and
+in the editor's workload warning without a reload."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.oidc_provider import OIDCProvider
+from tests.server_process import ServerProcess
+
+from .conftest import (
+    DESKTOP,
+    MEMBER,
+    MENTOR,
+    PHONE,
+    Person,
+    assert_no_serious_violations,
+    collect_errors,
+    new_context,
+)
+
+SAM = Person("sam@example.org", "Sam", "staff")  # the demo's staff member
+DEMO = "demo-appollo"  # Appollo's curriculum in the demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, oidc: OIDCProvider) -> Iterator[ServerProcess]:
+    """A server on the demo data (people, curricula, months of learning events)."""
+    oidc.set_user(SAM.email, email=SAM.email, email_verified=True, name=SAM.name)
+    folder = tmp_path_factory.mktemp("demo-server")
+    settings = {
+        "DATABASE_URL": f"sqlite:///{folder / 'mentorhub.sqlite3'}",
+        "SIGN_IN_RATE_LIMIT_PER_MINUTE": "10000",
+        **oidc.env(),
+    }
+    server = ServerProcess(settings, folder / "server.log")
+    server.migrate()
+    server.cli("seed-demo")
+    yield server.start()
+    server.terminate()
+
+
+@pytest.fixture
+def browse(browser: Browser, demo: ServerProcess) -> Iterator:
+    """`browse(person, viewport)`: a signed-in context on the demo; fails the test on any
+    page error or Content-Security-Policy violation."""
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+
+    def open_as(person: Person, viewport: dict[str, int] = DESKTOP) -> BrowserContext:
+        context = new_context(browser, demo, person, viewport)
+        collect_errors(context, person, errors)
+        contexts.append(context)
+        return context
+
+    yield open_as
+    for context in contexts:
+        context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+WHAT_EACH_SEES = {
+    "member": (MEMBER, "Your dashboard", "The job you want"),
+    "mentor": (MENTOR, "Your mentees", "Who needs your attention first"),
+    "staff": (SAM, "The programme", "Members per status"),
+}
+
+
+def no_horizontal_scroll(page: Page) -> None:
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"the page scrolls sideways: {width}px"
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize("role", ["member", "mentor", "staff"])
+def test_each_dashboard_is_alive_accessible_and_fits_a_phone(
+    browse, artifacts: Path, role: str, size: str
+) -> None:
+    person, heading, section = WHAT_EACH_SEES[role]
+    page = browse(person, PHONE if size == "phone" else DESKTOP).new_page()
+    page.goto("/dashboard")
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    expect(page.get_by_role("heading", name=section)).to_be_visible()
+    if role == "member":  # the demo's months of events: charts with bars, a pace, a streak
+        expect(page.locator("#pace")).to_contain_text("x estimates")
+        assert page.locator("svg.chart rect").count() > 0
+        expect(
+            page.get_by_role("img", name="Items finished per week, last 12 weeks")
+        ).to_be_visible()
+        page.get_by_text("Burn-up as a table").click()  # the text alternative opens
+        expect(page.get_by_role("table").first).to_be_visible()
+    else:
+        expect(page.locator(".status-badge").first).to_be_visible()
+    page.screenshot(path=str(artifacts / f"dashboard-{role}-{size}.png"), full_page=True)
+    assert_no_serious_violations(page)
+    no_horizontal_scroll(page)
+
+
+def test_a_move_into_now_shows_live_on_the_dashboard_and_in_the_editors_warning(browse) -> None:
+    member = browse(MEMBER).new_page()
+    member.goto("/dashboard")
+    now_column = member.locator(".plan-now")
+    expect(now_column).to_contain_text("On now (3)")
+    warning = member.locator("#workload .workload")
+    before = warning.inner_text()
+    assert "Now holds" in before
+
+    mentor_context = browse(MENTOR)
+    editor = mentor_context.new_page()
+    editor.goto(f"/curricula/{DEMO}")
+    expect(editor.locator("#workload-live")).to_contain_text("Now holds 12 h of estimated work")
+    timeline = mentor_context.new_page()
+    timeline.goto(f"/curricula/{DEMO}/timeline")
+    form = timeline.locator(".add-item form")
+    form.get_by_label("Title").fill("Designing Data-Intensive Applications")
+    form.get_by_label("Estimate (minutes)").fill("1200")
+    form.get_by_label("Column").select_option("now")
+    form.get_by_role("button", name="Add").click()
+
+    expect(now_column).to_contain_text("Designing Data-Intensive Applications")  # live
+    expect(now_column).to_contain_text("On now (4)")
+    expect(warning).not_to_have_text(before)
+    expect(member.locator("#workload")).to_contain_text("Now holds 32 h of estimated work")
+    expect(editor.locator("#workload-live")).to_contain_text("Now holds 32 h")  # the editor too
+    expect(timeline.locator("#workload-live")).to_contain_text("Now holds 32 h")
