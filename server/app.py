@@ -62,8 +62,8 @@ def create_app(settings: Settings) -> Starlette:
                 max_state_bytes=settings.max_document_bytes,
                 max_items=settings.max_items,
                 max_goals=settings.max_goals,
-                max_notes_chars=settings.max_notes_chars,
-                max_resume_chars=settings.max_resume_chars,
+                max_notes_bytes=settings.max_notes_bytes,
+                max_resume_bytes=settings.max_resume_bytes,
             ),
         )
         metrics = Metrics()

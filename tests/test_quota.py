@@ -21,8 +21,8 @@ from tests.memory_doubles import MemoryStore
 from tests.test_room import DOC_ID, close, joined, peer_of
 
 LIMITS = DocumentLimits(
-    max_state_bytes=64 * 1024, max_items=5, max_goals=2, max_notes_chars=300,
-    max_resume_chars=400,
+    max_state_bytes=64 * 1024, max_items=5, max_goals=2, max_notes_bytes=300,
+    max_resume_bytes=400,
 )  # fmt: skip
 
 
@@ -93,14 +93,14 @@ async def test_notes_and_resume_stop_at_their_length(room: Room, client: Doc[Any
     await send(room, client, add)
     notes = client.get("items", type=Map)[item]["notes"]
     error = await refused(room, client, lambda d: notes.__iadd__("m" * 60))
-    assert "notes hold at most 300 characters" in error.reason
+    assert "notes hold at most 300 bytes" in error.reason
     assert measure(room.doc).longest_notes == 250
     resume = Doc()
     room.writer = joined(room)  # type: ignore[attr-defined]
     await send(room, resume, lambda d: set_resume(d, "r" * 400))
     error = await refused(room, resume, lambda d: d.get("resume", type=Text).__iadd__("!"))
-    assert "resume holds at most 400 characters" in error.reason
-    assert measure(room.doc).resume_chars == 400
+    assert "resume holds at most 400 bytes" in error.reason
+    assert measure(room.doc).resume_bytes == 400
 
 
 async def test_a_document_stops_at_its_encoded_size(room: Room, client: Doc[Any]) -> None:

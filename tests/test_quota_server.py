@@ -7,6 +7,8 @@ sees that nothing of it was stored; the add form answers 422 with the same words
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +17,7 @@ from pycrdt import Doc, Map, Text, create_update_message
 
 from collab.edits import add_item
 from collab.schema import read_curriculum
+from tests.polling import until
 from tests.server_process import ServerProcess
 from tests.web import WEB_ENV, csrf_in, signed_in
 from tests.yclient import close_code_after, collab_url, connected
@@ -29,7 +32,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         {
             "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
             "MAX_ITEMS_PER_CURRICULUM": "3",
-            "MAX_RESUME_CHARS": "100",
+            "MAX_RESUME_BYTES": "100",
             **WEB_ENV,
         },
         tmp / "server.log",
@@ -74,7 +77,7 @@ async def test_a_resume_past_its_length_is_refused(server: ServerProcess) -> Non
     client: Doc = Doc()
     client.get("resume", type=Text).insert(0, "x" * 101)
     code, reason = await refusal(server, doc_id, token, client.get_update())
-    assert code == 1008 and "resume holds at most 100 characters" in reason
+    assert code == 1008 and "resume holds at most 100 bytes" in reason
     assert read_curriculum(await stored(server, doc_id, token)).resume == ""
 
 
@@ -100,3 +103,42 @@ async def test_the_add_form_at_the_limit_answers_422_in_words(server: ServerProc
         assert answer.status_code == 422
         assert "a curriculum holds at most 3 items" in answer.text
     assert len(read_curriculum(await stored(server, doc_id, token)).items) == 3
+
+
+async def test_notes_pushed_at_the_rate_limit_stop_at_the_quota_and_others_keep_syncing(
+    server: ServerProcess,
+) -> None:
+    """The growing-document attack: 2 KiB appended to notes, 100 times a second, until the
+    server refuses; meanwhile another room's edits keep arriving (bench/growing_document.py
+    measures the memory and the latency of the same traffic)."""
+    doc_id, token = server.new_curriculum(MEMBER)
+    other, other_token = server.new_curriculum("other@example.org")
+    client: Doc = Doc()
+    cards = [add_item(client, title=f"Card {n}") for n in range(3)]
+    slowest = 0.0
+    async with (
+        connected(server.ws_url, other, token=other_token) as a,
+        connected(server.ws_url, other, token=other_token) as b,
+        websockets.connect(collab_url(server.ws_url, doc_id, token), max_size=None) as ws,
+    ):
+        await ws.send(create_update_message(client.get_update()))
+        sent = 0
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while sent < 1000:
+                before = client.get_state()
+                notes = client.get("items", type=Map)[cards[sent % 3]]["notes"]
+                notes += "x" * 2048
+                await ws.send(create_update_message(client.get_update(before)))
+                sent += 1
+                if sent % 10 == 0:  # another room, edited while the notes grow
+                    started = time.monotonic()
+                    a.get("meta", type=Map)["ping"] = sent
+                    await until(lambda: b.get("meta", type=Map).get("ping") == sent, timeout=5)
+                    slowest = max(slowest, time.monotonic() - started)
+                await asyncio.sleep(0.01)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    assert "notes hold at most 64 KiB" in closed.value.rcvd.reason
+    assert 90 <= sent <= 100  # 3 notes of 64 KiB in 2 KiB steps: refused at the limit
+    kept = read_curriculum(await stored(server, doc_id, token))
+    assert max(len(item.notes.encode()) for item in kept.items) <= 64 * 1024
+    assert slowest < 2, f"another room waited {slowest:.2f} s"
