@@ -133,7 +133,7 @@ async def test_notes_pushed_at_the_rate_limit_stop_at_the_quota_and_others_keep_
                 if sent % 10 == 0:  # another room, edited while the notes grow
                     started = time.monotonic()
                     a.get("meta", type=Map)["ping"] = sent
-                    await until(lambda: b.get("meta", type=Map).get("ping") == sent, timeout=5)
+                    await until(lambda n=sent: b.get("meta", type=Map).get("ping") == n, timeout=5)
                     slowest = max(slowest, time.monotonic() - started)
                 await asyncio.sleep(0.01)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
