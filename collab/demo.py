@@ -21,7 +21,7 @@ GoalRow = tuple[str, str, tuple[str, ...], bool]  # (id, title, skills, done)
 
 
 class Fill(Protocol):
-    def __call__(self, doc: Doc, origin: Any = None, shift: timedelta = ...) -> None: ...
+    def __call__(self, doc: Doc[Any], origin: Any = None, shift: timedelta = ...) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ TARGET_DATES = {"goal-deploy": "2025-04-30", "goal-slo": "2025-06-30", "goal-med
 
 
 def _fill(
-    doc: Doc, origin: Any, meta: dict[str, Any], rows: list[Row], assigned_by: str,
+    doc: Doc[Any], origin: Any, meta: dict[str, Any], rows: list[Row], assigned_by: str,
     notes: dict[str, str], goals: list[GoalRow], resume: str, shift: timedelta,
 ) -> None:  # fmt: skip
     meta = {**meta, "created_at": shifted(meta["created_at"], shift)}
@@ -192,7 +192,7 @@ def _fill(
         set_resume(doc, resume, origin=origin)
 
 
-def demo_curriculum(doc: Doc, origin: Any = None, shift: timedelta = timedelta(0)) -> None:
+def demo_curriculum(doc: Doc[Any], origin: Any = None, shift: timedelta = timedelta(0)) -> None:
     """Appollo the Apprentice's curriculum towards a Site Reliability Engineer job."""
     meta = {"title": APPOLLO_TITLE, "member": "appollo@example.org",
             "mentors": ["maven@example.org"], "created_at": "2025-01-06T09:00:00Z"}  # fmt: skip
@@ -207,7 +207,7 @@ def demo_curriculum(doc: Doc, origin: Any = None, shift: timedelta = timedelta(0
           APPOLLO_RESUME, shift)  # fmt: skip
 
 
-def charlie_curriculum(doc: Doc, origin: Any = None, shift: timedelta = timedelta(0)) -> None:
+def charlie_curriculum(doc: Doc[Any], origin: Any = None, shift: timedelta = timedelta(0)) -> None:
     """Charlie's interview preparation on recursion, mentored by Miles."""
     meta = {"title": CHARLIE_TITLE, "member": "charlie@example.org",
             "mentors": ["miles@example.org"], "created_at": "2025-02-03T09:00:00Z"}  # fmt: skip

@@ -91,8 +91,8 @@ def new_item_from_form(fields: Mapping[str, str]) -> tuple[dict[str, Any], dict[
 
 
 def add_item(
-    doc: Doc, *, title: str, url: str = "", kind: str = DEFAULT_KIND, skills: Sequence[str] = (),
-    estimate_minutes: int | None = None, status: str = DEFAULT_STATUS,
+    doc: Doc[Any], *, title: str, url: str = "", kind: str = DEFAULT_KIND,
+    skills: Sequence[str] = (), estimate_minutes: int | None = None, status: str = DEFAULT_STATUS,
     assigned_by: str | None = None, item_id: str | None = None, notes: str = "",
     when: When = None, origin: Any = None,
 ) -> str:  # fmt: skip
@@ -112,7 +112,7 @@ def add_item(
 
 
 def move_item(
-    doc: Doc, item_id: str, status: str, *, before: str | None = None,
+    doc: Doc[Any], item_id: str, status: str, *, before: str | None = None,
     after: str | None = None, when: When = None, origin: Any = None,
 ) -> None:  # fmt: skip
     """Move a card into column `status`, right after card `after` and/or before `before`."""
@@ -144,16 +144,16 @@ def move_item(
             _write(doc, "items", ids[i], {"position": key}, origin)
 
 
-def update_item(doc: Doc, item_id: str, *, origin: Any = None, **fields: Any) -> None:
+def update_item(doc: Doc[Any], item_id: str, *, origin: Any = None, **fields: Any) -> None:
     """Change some of: title, url, kind, skills, estimate_minutes, assigned_by."""
     _write(doc, "items", item_id, _validated(ITEM_FIELDS, **fields), origin)
 
 
-def delete_item(doc: Doc, item_id: str, *, origin: Any = None) -> None:
+def delete_item(doc: Doc[Any], item_id: str, *, origin: Any = None) -> None:
     _delete(doc, "items", item_id, origin)
 
 
-def mark_started(doc: Doc, item_id: str, when: When = None, *, origin: Any = None) -> bool:
+def mark_started(doc: Doc[Any], item_id: str, when: When = None, *, origin: Any = None) -> bool:
     """Record when the member first opened the card's link; False if already recorded."""
     stamp = _stamp(when)
     if iso(_entry(doc, "items", item_id).get("started_at")) is not None:
@@ -163,7 +163,7 @@ def mark_started(doc: Doc, item_id: str, when: When = None, *, origin: Any = Non
 
 
 def set_goal(
-    doc: Doc, goal_id: str | None = None, *, title: str | None = None,
+    doc: Doc[Any], goal_id: str | None = None, *, title: str | None = None,
     skills: Sequence[str] | None = None, done: bool | None = None,
     target_date: str | None = None, origin: Any = None,
 ) -> str:  # fmt: skip
@@ -190,18 +190,18 @@ def set_goal(
     return goal_id
 
 
-def delete_goal(doc: Doc, goal_id: str, *, origin: Any = None) -> None:
+def delete_goal(doc: Doc[Any], goal_id: str, *, origin: Any = None) -> None:
     _delete(doc, "goals", goal_id, origin)
 
 
-def set_resume(doc: Doc, text: str, *, origin: Any = None) -> None:
+def set_resume(doc: Doc[Any], text: str, *, origin: Any = None) -> None:
     """Replace the reverse resume (only the part that differs is rewritten)."""
     text = _validated(("text",), text=text)["text"]
     with doc.transaction(origin=origin):
         _replace_text(doc.get("resume", type=Text), text)
 
 
-def set_meta(doc: Doc, *, origin: Any = None, **fields: Any) -> None:
+def set_meta(doc: Doc[Any], *, origin: Any = None, **fields: Any) -> None:
     """Set any of title, member, mentors, created_at."""
     values = _validated(META_FIELDS, **fields)
     with doc.transaction(origin=origin):
@@ -214,7 +214,7 @@ def new_curriculum_update(
     title: str, member: str, mentors: Sequence[str], *, created_at: When = None
 ) -> bytes:
     """An update creating a curriculum document with its meta set."""
-    doc = Doc()
+    doc: Doc[Any] = Doc()
     set_meta(doc, title=title, member=member, mentors=mentors, created_at=_stamp(created_at))
     return doc.get_update()
 
@@ -232,14 +232,14 @@ def _unicode_ok(value: object) -> bool:
     return True
 
 
-def _entry(doc: Doc, root: str, entry_id: object) -> Map | dict[str, Any]:
+def _entry(doc: Doc[Any], root: str, entry_id: object) -> Map[Any] | dict[str, Any]:
     entry = doc.get(root, type=Map).get(entry_id) if is_id(entry_id) else None
     if not isinstance(entry, Map | dict):
         raise CurriculumError(f"no {root[:-1]} with id {str(entry_id)[:80]!r}")
     return entry
 
 
-def _map(doc: Doc, root: str, entry_id: str) -> Map:
+def _map(doc: Doc[Any], root: str, entry_id: str) -> Map[Any]:
     """The entry as a Y.Map, replacing a plain object a client wrote in its place."""
     entry = _entry(doc, root, entry_id)
     if isinstance(entry, Map):
@@ -253,7 +253,7 @@ def _map(doc: Doc, root: str, entry_id: str) -> Map:
 
 
 def _write(
-    doc: Doc, root: str, entry_id: str, values: dict[str, Any], origin: Any,
+    doc: Doc[Any], root: str, entry_id: str, values: dict[str, Any], origin: Any,
     changes_only: bool = True,
 ) -> None:  # fmt: skip
     """Set fields of an entry; by default only those that differ."""
@@ -265,13 +265,13 @@ def _write(
                 entry[key] = value
 
 
-def _delete(doc: Doc, root: str, entry_id: str, origin: Any) -> None:
+def _delete(doc: Doc[Any], root: str, entry_id: str, origin: Any) -> None:
     _entry(doc, root, entry_id)
     with doc.transaction(origin=origin):
         del doc.get(root, type=Map)[entry_id]
 
 
-def _new_id(doc: Doc, root: str, entry_id: str | None) -> str:
+def _new_id(doc: Doc[Any], root: str, entry_id: str | None) -> str:
     if entry_id is None:
         return uuid4().hex[:12]
     if not is_id(entry_id):

@@ -33,7 +33,7 @@ def scrub_string(value: str, pattern: re.Pattern[str], replacement: str = FORMER
 
 
 def scrub(
-    doc: Doc, needles: Sequence[str], replacement: str = FORMER_MEMBER, origin: Any = None
+    doc: Doc[Any], needles: Sequence[str], replacement: str = FORMER_MEMBER, origin: Any = None
 ) -> bool:
     """Replace every mention of `needles` in `doc`; True if anything changed."""
     pattern = mention_pattern(needles)
@@ -55,7 +55,7 @@ class _Eraser:
         self.replacement = replacement
         self.changed = False
 
-    def map(self, shared: Map) -> None:
+    def map(self, shared: Map[Any]) -> None:
         for key in list(shared.keys()):
             value = shared[key]
             if not self.shared(value):
@@ -64,7 +64,7 @@ class _Eraser:
                     shared[key] = new
                     self.changed = True
 
-    def array(self, shared: Array) -> None:
+    def array(self, shared: Array[Any]) -> None:
         for index in range(len(shared)):
             value = shared[index]
             if not self.shared(value):

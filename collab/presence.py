@@ -17,7 +17,7 @@ from .protocol import CloseCode, ProtocolError, encode_awareness, parse_awarenes
 
 
 class Presence:
-    def __init__(self, doc: Doc, *, max_state_bytes: int, max_ids_per_peer: int) -> None:
+    def __init__(self, doc: Doc[Any], *, max_state_bytes: int, max_ids_per_peer: int) -> None:
         self.awareness = Awareness(doc)
         self.awareness.set_local_state(None)  # the server is not a participant
         self.max_state_bytes = max_state_bytes

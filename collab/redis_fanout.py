@@ -60,7 +60,7 @@ class RedisFanout:
                 await task
         if self._pubsub is not None:
             with contextlib.suppress(Exception):
-                await self._pubsub.aclose()
+                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
         await self._client.aclose()
 
     # -- the Fanout protocol --------------------------------------------------------

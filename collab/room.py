@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pycrdt import (
     Doc,
@@ -38,6 +38,7 @@ from .protocol import (
     create_permission_denied_message,
     parse_message,
 )
+from .quota import DocumentLimits, QuotaExceeded, QuotaGuard
 from .schema import ROOT_TYPES
 from .store import DocumentStore
 from .update_check import (
@@ -64,6 +65,7 @@ class RoomLimits:
     max_pending_bytes: int = 1024 * 1024
     max_awareness_ids_per_peer: int = 8
     max_uncommitted: int = 10_000
+    document: DocumentLimits = DocumentLimits()  # the size quota of each curriculum
 
 
 @dataclass
@@ -98,7 +100,7 @@ class Room:
         self.store = store
         self.fanout = fanout
         self.limits = limits
-        self.doc: Doc = Doc()
+        self.doc: Doc[Any] = Doc()
         self.presence = Presence(
             self.doc,
             max_state_bytes=limits.max_awareness_bytes,
@@ -115,6 +117,7 @@ class Room:
         self.on_change: Callable[[str], None] | None = None  # told the doc id after each change
         # told (doc id, actor, committed here) after each change is relayed; must not block
         self.on_relayed: Callable[[str, int | None, bool], None] | None = None
+        self.quota = QuotaGuard(limits.document, self.doc)
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -122,6 +125,7 @@ class Room:
         stored = await self.store.load(self.doc_id)
         if stored.update:
             self.doc.apply_update(stored.update)
+            self.quota.remeasure(self.doc)
         self._relay_task = asyncio.create_task(self._relay_loop(), name=f"room-{self.doc_id}")
 
     async def flush(self) -> None:
@@ -203,16 +207,28 @@ class Room:
         new_structs = any(b.end > state.get(b.client, 0) for b in summary.blocks)
         if not new_structs and not summary.deletes:
             return  # nothing new: already applied
+        self._admit(update, summary, origin)
         self._integrate(update, origin, deletes_only=not new_structs)
         self._retry_pending()
 
-    async def edit(self, change: Callable[[Doc], T], actor: int | None = None) -> T:
+    def _admit(self, update: bytes, summary: UpdateSummary, origin: Origin) -> None:
+        """Refuse an update that would take the curriculum over its size quota."""
+        if origin == REMOTE:  # the instance that committed it checked it
+            self.quota.widen(update, summary)
+            return
+        try:
+            self.quota.admit(self.doc, update, summary)
+        except QuotaExceeded as exc:
+            raise ProtocolError(CloseCode.POLICY_VIOLATION, str(exc)) from None
+
+    async def edit(self, change: Callable[[Doc[Any]], T], actor: int | None = None) -> T:
         """Run a server-side edit (an htmx action) as a transaction on the room's document.
 
         `change` must make its own transaction(s) with origin SERVER; the update it
         produces takes the same way out as a peer's: commit, then relay. Returns once
         the change is durable. `actor` is the user id of whoever asked for it.
         """
+        self.quota.admit_edit(self.doc, change)  # raises QuotaExceeded, nothing changed
         produced: list[bytes] = []
         subscription = self.doc.observe(lambda event: produced.append(event.update))
         try:
@@ -235,6 +251,7 @@ class Room:
         state_before = self.doc.get_state()
         before = Snapshot.from_doc(self.doc).encode()
         self.doc.apply_update(stored.update)  # from our own log: already checked
+        self.quota.remeasure(self.doc)
         if Snapshot.from_doc(self.doc).encode() == before:
             return False
         missed = self.doc.get_update(state_before)
@@ -330,6 +347,7 @@ class Room:
                     self._pending.remove(pending)
                     self._pending_bytes -= len(pending.update)
                     with contextlib.suppress(ProtocolError):
+                        self._admit(pending.update, pending.summary, pending.origin)
                         self._integrate(pending.update, pending.origin)
                     progress = True
                     break

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 
 from .fanout import Fanout
+from .memory import give_back_after_unloading
 from .metrics import Metrics
 from .room import REMOTE, Room, RoomLimits
 from .store import DocumentStore
@@ -117,6 +118,7 @@ class RoomManager:
             self._count_rooms()
             await self.fanout.unsubscribe(room.doc_id)
             await room.close()
+            give_back_after_unloading(room.quota.bound.state_bytes)
             log.debug("room %s unloaded", room.doc_id)
 
     @contextlib.asynccontextmanager

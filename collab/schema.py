@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeGuard
 
 from pycrdt import Doc, Map, Text
 
@@ -83,7 +83,7 @@ def client_schema() -> dict[str, Any]:
     }
 
 
-def is_id(value: object) -> bool:
+def is_id(value: object) -> TypeGuard[str]:
     """An id as the schema allows it: 1-64 of A-Z a-z 0-9 _ - (safe in a URL path)."""
     return isinstance(value, str) and _ID.fullmatch(value) is not None
 
@@ -263,7 +263,7 @@ class Curriculum(_Record):
     }  # fmt: skip
 
 
-def read_curriculum(doc: Doc) -> Curriculum:
+def read_curriculum(doc: Doc[Any]) -> Curriculum:
     """The document as a typed value; junk is coerced, never raised.
 
     Entries (items, goals) are Y.Maps or plain objects under an id of the schema's
@@ -282,9 +282,9 @@ def read_curriculum(doc: Doc) -> Curriculum:
     return Curriculum.from_dict(data)
 
 
-def entry_fields(entry: Map | dict[str, Any]) -> dict[str, Any]:
+def entry_fields(entry: Map[Any] | dict[str, Any]) -> dict[str, Any]:
     """An entry's fields as plain values (see read_curriculum)."""
-    fields = {}
+    fields: dict[str, Any] = {}
     for key, value in entry.items():
         if isinstance(value, Text) and key == "notes":
             fields[key] = str(value)

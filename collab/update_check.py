@@ -316,14 +316,16 @@ def missing_dependencies(summary: UpdateSummary, state: Mapping[int, int]) -> bo
 
 
 def check_root_types(summary: UpdateSummary, schema: Mapping[str, str]) -> None:
-    """Raise InvalidUpdate if an item is written into a schema root as the wrong shared type.
+    """Raise InvalidUpdate if an item is written into a root the schema does not list, or
+    into a schema root as the wrong shared type (the document owns its schema).
 
-    `schema` maps root names to "map", "text" or "array"; unlisted roots are not checked.
+    `schema` maps root names to "map", "text" or "array".
     """
     for write in summary.root_writes:
         kind = schema.get(write.root)
         if kind is None:
-            continue
+            known = ", ".join(schema)
+            raise InvalidUpdate(f"unknown root {write.root[:40]!r} (the roots are {known})")
         if kind == "map":
             ok = write.keyed
         elif kind == "text":

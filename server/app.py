@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from collab.fanout import LocalFanout
 from collab.metrics import Metrics
+from collab.quota import DocumentLimits
 from collab.redis_fanout import RedisFanout
 from collab.room import RoomLimits
 from collab.rooms import RoomManager
@@ -59,6 +60,13 @@ def create_app(settings: Settings) -> Starlette:
         limits = RoomLimits(
             max_awareness_bytes=settings.max_awareness_bytes,
             max_pending_bytes=settings.max_pending_bytes,
+            document=DocumentLimits(
+                max_state_bytes=settings.max_document_bytes,
+                max_items=settings.max_items,
+                max_goals=settings.max_goals,
+                max_notes_bytes=settings.max_notes_bytes,
+                max_resume_bytes=settings.max_resume_bytes,
+            ),
         )
         metrics = Metrics()
         metrics.watch_store(store)

@@ -30,6 +30,12 @@ class Settings:
     max_message_bytes: int = 1024 * 1024
     max_awareness_bytes: int = 64 * 1024
     max_pending_bytes: int = 1024 * 1024
+    # the size quota of each curriculum (collab/quota.py)
+    max_document_bytes: int = 4 * 1024 * 1024
+    max_items: int = 500
+    max_goals: int = 100
+    max_notes_bytes: int = 64 * 1024
+    max_resume_bytes: int = 64 * 1024
     rate_limit_per_second: float = 500.0
     rate_limit_burst: int = 2000
     send_queue_messages: int = 2000
@@ -244,6 +250,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_message_bytes=_int(env, "MAX_MESSAGE_BYTES", defaults.max_message_bytes, 1024),
         max_awareness_bytes=_int(env, "MAX_AWARENESS_BYTES", defaults.max_awareness_bytes, 256),
         max_pending_bytes=_int(env, "MAX_PENDING_BYTES", defaults.max_pending_bytes, 1024),
+        max_document_bytes=_int(
+            env, "MAX_DOCUMENT_BYTES", defaults.max_document_bytes, minimum=64 * 1024
+        ),
+        max_items=_int(env, "MAX_ITEMS_PER_CURRICULUM", defaults.max_items, minimum=1),
+        max_goals=_int(env, "MAX_GOALS_PER_CURRICULUM", defaults.max_goals, minimum=1),
+        max_notes_bytes=_int(env, "MAX_NOTES_BYTES", defaults.max_notes_bytes, minimum=1),
+        max_resume_bytes=_int(env, "MAX_RESUME_BYTES", defaults.max_resume_bytes, minimum=1),
         rate_limit_per_second=_float(env, "RATE_LIMIT_PER_SECOND", defaults.rate_limit_per_second),
         rate_limit_burst=_int(env, "RATE_LIMIT_BURST", defaults.rate_limit_burst),
         send_queue_messages=_int(env, "SEND_QUEUE_MESSAGES", defaults.send_queue_messages),

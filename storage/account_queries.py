@@ -18,6 +18,7 @@ from storage.accounts import ROLES, AccessToken, User, UserSession
 from storage.database import write_transaction
 from storage.library import LibraryResource, ResourceReview
 from storage.models import utcnow
+from storage.tables import known, table_of
 
 SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often
 
@@ -35,7 +36,7 @@ def _user(row: Any) -> User:
 
 
 def _one_user(connection: Connection, *where: Any) -> User | None:
-    row = connection.execute(sa.select(User.__table__).where(*where)).first()
+    row = connection.execute(sa.select(table_of(User)).where(*where)).first()
     return _user(row) if row is not None else None
 
 
@@ -52,7 +53,7 @@ def get_user_by_email(engine: Engine, email: str) -> User | None:
 def list_users(engine: Engine, limit: int = 50) -> list[User]:
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(User.__table__).order_by(col(User.role), col(User.email)).limit(limit)
+            sa.select(table_of(User)).order_by(col(User.role), col(User.email)).limit(limit)
         ).all()
     return [_user(row) for row in rows]
 
@@ -68,7 +69,7 @@ def _insert_user(connection: Connection, values: Mapping[str, Any]) -> User:
     user = User(**values, created_at=utcnow())
     data = user.model_dump(exclude={"id"})
     user.id = connection.execute(
-        sa.insert(User.__table__).values(**data).returning(col(User.id))
+        sa.insert(table_of(User)).values(**data).returning(col(User.id))
     ).scalar_one()
     return user
 
@@ -103,7 +104,7 @@ def oidc_sign_in(engine: Engine, issuer: str, subject: str, claims: Mapping[str,
             if existing.oidc_subject is not None or claims.get("email_verified") is False:
                 raise AccountError("that email belongs to another account")
             connection.execute(
-                sa.update(User.__table__)
+                sa.update(table_of(User))
                 .where(col(User.id) == existing.id)
                 .values(oidc_issuer=issuer, oidc_subject=subject)
             )
@@ -135,14 +136,14 @@ def delete_user(engine: Engine, user_id: int) -> None:
     """Delete the user; their sessions, tokens and memberships go with them (cascade),
     and so do their library reviews and ratings; resources they added or accepted stay,
     without them."""
-    resource, review = LibraryResource.__table__, ResourceReview.__table__  # type: ignore[attr-defined]
+    resource, review = table_of(LibraryResource), table_of(ResourceReview)
     with write_transaction(engine) as connection:
         connection.execute(sa.delete(review).where(review.c.user_id == user_id))
         for column in ("added_by", "accepted_by"):
             connection.execute(
                 sa.update(resource).where(resource.c[column] == user_id).values({column: None})
             )
-        connection.execute(sa.delete(User.__table__).where(col(User.id) == user_id))
+        connection.execute(sa.delete(table_of(User)).where(col(User.id) == user_id))
 
 
 # -- sessions -------------------------------------------------------------------------
@@ -153,12 +154,12 @@ def create_session(engine: Engine, session_hash: str, user_id: int, max_age: int
     now = utcnow()
     with write_transaction(engine) as connection:
         connection.execute(
-            sa.delete(UserSession.__table__).where(
+            sa.delete(table_of(UserSession)).where(
                 col(UserSession.user_id) == user_id, col(UserSession.expires_at) <= now
             )
         )
         connection.execute(
-            sa.insert(UserSession.__table__).values(
+            sa.insert(table_of(UserSession)).values(
                 id=session_hash,
                 user_id=user_id,
                 created_at=now,
@@ -173,7 +174,7 @@ def session_user(engine: Engine, session_hash: str) -> User | None:
     now = utcnow()
     with engine.connect() as connection:
         row = connection.execute(
-            sa.select(User.__table__, col(UserSession.last_seen_at).label("_seen"))
+            sa.select(table_of(User), col(UserSession.last_seen_at).label("_seen"))
             .join(UserSession, col(UserSession.user_id) == col(User.id))
             .where(col(UserSession.id) == session_hash, col(UserSession.expires_at) > now)
         ).first()
@@ -184,7 +185,7 @@ def session_user(engine: Engine, session_hash: str) -> User | None:
     if now - seen > SEEN_EVERY:
         with engine.begin() as connection:
             connection.execute(
-                sa.update(UserSession.__table__)
+                sa.update(table_of(UserSession))
                 .where(col(UserSession.id) == session_hash)
                 .values(last_seen_at=now)
             )
@@ -194,7 +195,7 @@ def session_user(engine: Engine, session_hash: str) -> User | None:
 def delete_session(engine: Engine, session_hash: str) -> None:
     with engine.begin() as connection:
         connection.execute(
-            sa.delete(UserSession.__table__).where(col(UserSession.id) == session_hash)
+            sa.delete(table_of(UserSession)).where(col(UserSession.id) == session_hash)
         )
 
 
@@ -203,9 +204,9 @@ def delete_session(engine: Engine, session_hash: str) -> None:
 
 def insert_token(engine: Engine, user_id: int, name: str, token_hash: str, prefix: str) -> int:
     with engine.begin() as connection:
-        return int(
+        return known(
             connection.execute(
-                sa.insert(AccessToken.__table__)
+                sa.insert(table_of(AccessToken))
                 .values(
                     user_id=user_id,
                     name=name,
@@ -221,7 +222,7 @@ def insert_token(engine: Engine, user_id: int, name: str, token_hash: str, prefi
 def list_tokens(engine: Engine, user_id: int) -> list[AccessToken]:
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(AccessToken.__table__)
+            sa.select(table_of(AccessToken))
             .where(col(AccessToken.user_id) == user_id)
             .order_by(col(AccessToken.created_at).desc(), col(AccessToken.id).desc())
         ).all()
@@ -232,7 +233,7 @@ def revoke_token(engine: Engine, user_id: int, token_id: int) -> bool:
     """Revoke one of the user's own tokens; False if they have no such live token."""
     with engine.begin() as connection:
         result = connection.execute(
-            sa.update(AccessToken.__table__)
+            sa.update(table_of(AccessToken))
             .where(
                 col(AccessToken.id) == token_id,
                 col(AccessToken.user_id) == user_id,
@@ -248,7 +249,7 @@ def token_user(engine: Engine, token_hash: str) -> User | None:
     now = utcnow()
     with engine.connect() as connection:
         row = connection.execute(
-            sa.select(User.__table__, col(AccessToken.id).label("_token"))
+            sa.select(table_of(User), col(AccessToken.id).label("_token"))
             .add_columns(col(AccessToken.last_used_at).label("_used"))
             .join(AccessToken, col(AccessToken.user_id) == col(User.id))
             .where(col(AccessToken.token_hash) == token_hash, col(AccessToken.revoked_at).is_(None))
@@ -260,7 +261,7 @@ def token_user(engine: Engine, token_hash: str) -> User | None:
     if used is None or now - used > SEEN_EVERY:
         with engine.begin() as connection:
             connection.execute(
-                sa.update(AccessToken.__table__)
+                sa.update(table_of(AccessToken))
                 .where(col(AccessToken.id) == token_id)
                 .values(last_used_at=now)
             )

@@ -18,7 +18,7 @@ ROLES = ("member", "mentor", "staff")
 class User(SQLModel, table=True):
     """A person. `role` is what they are in the programme: member, mentor or staff."""
 
-    __tablename__ = "user_account"  # type: ignore[assignment]
+    __tablename__ = "user_account"
     __table_args__ = (
         sa.UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_user_account_oidc"),
         sa.CheckConstraint("role IN ('member', 'mentor', 'staff')", name="role"),
@@ -37,7 +37,7 @@ class User(SQLModel, table=True):
 class UserSession(SQLModel, table=True):
     """A signed-in browser. Deleting the row signs it out."""
 
-    __tablename__ = "user_session"  # type: ignore[assignment]
+    __tablename__ = "user_session"
 
     id: str = Field(primary_key=True, sa_type=sa.String(64))  # sha256 hex of the cookie's id
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
@@ -49,7 +49,7 @@ class UserSession(SQLModel, table=True):
 class AccessToken(SQLModel, table=True):
     """A personal access token for non-browser clients (`mh_…`), shown to its owner once."""
 
-    __tablename__ = "access_token"  # type: ignore[assignment]
+    __tablename__ = "access_token"
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
@@ -64,7 +64,7 @@ class AccessToken(SQLModel, table=True):
 class CurriculumMember(SQLModel, table=True):
     """Who is on a curriculum: its member (one) and their mentors."""
 
-    __tablename__ = "curriculum_member"  # type: ignore[assignment]
+    __tablename__ = "curriculum_member"
     __table_args__ = (sa.CheckConstraint("role IN ('member', 'mentor')", name="role"),)
 
     doc_id: str = Field(

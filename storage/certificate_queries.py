@@ -19,6 +19,7 @@ from sqlmodel import SQLModel, col
 from storage.accounts import User
 from storage.certificates import CertificateRecord, SigningKeyRecord, SignOffRequest
 from storage.database import write_transaction
+from storage.tables import known, table_of
 
 ACCOUNT_REMOVED = "account removed"
 MAX_REASON = 500  # characters of a revocation's reason
@@ -34,7 +35,7 @@ class StatusIndexTaken(Exception):
 
 
 def _rows(connection: Connection, model: type[Row], *where: Any, order: Any = ()) -> list[Row]:
-    query = sa.select(model.__table__).where(*where)  # type: ignore[attr-defined]
+    query = sa.select(table_of(model)).where(*where)
     rows = connection.execute(query.order_by(*order)).all()
     return [model(**dict(row._mapping)) for row in rows]
 
@@ -56,7 +57,7 @@ def add_first_key(engine: Engine, key: SigningKeyRecord) -> bool:
             current = _rows(connection, SigningKeyRecord, col(SigningKeyRecord.current).is_(True))
             if current:
                 return False
-            connection.execute(sa.insert(SigningKeyRecord.__table__).values(**key.model_dump()))
+            connection.execute(sa.insert(table_of(SigningKeyRecord)).values(**key.model_dump()))
     except IntegrityError:  # another instance stored its first key at the same moment
         return False
     return True
@@ -68,7 +69,7 @@ def rotate_keys(engine: Engine, key: SigningKeyRecord, now: datetime) -> str | N
     Returns the id of the retired key, None when there was none.
     """
     with write_transaction(engine) as connection:
-        table = SigningKeyRecord.__table__
+        table = table_of(SigningKeyRecord)
         retired = connection.execute(
             sa.update(table)
             .where(col(SigningKeyRecord.current).is_(True))
@@ -105,7 +106,7 @@ def ask_sign_off(
             if _live_certificate(connection, doc_id, goal_id):
                 raise SignOffError("This goal has a certificate already.")
             request.id = connection.execute(
-                sa.insert(SignOffRequest.__table__)
+                sa.insert(table_of(SignOffRequest))
                 .values(**request.model_dump(exclude={"id"}))
                 .returning(col(SignOffRequest.id))
             ).scalar_one()
@@ -129,7 +130,7 @@ def sign_off_requests(engine: Engine, doc_ids: Sequence[str]) -> list[SignOffReq
 
 def _decide(connection: Connection, request_id: int, **values: Any) -> None:
     changed = connection.execute(
-        sa.update(SignOffRequest.__table__)
+        sa.update(table_of(SignOffRequest))
         .where(col(SignOffRequest.id) == request_id, col(SignOffRequest.pending).is_(True))
         .values(pending=None, **values)
     ).rowcount
@@ -157,7 +158,7 @@ def issue_certificate(
                 certificate_id=certificate.id,
             )
             connection.execute(
-                sa.insert(CertificateRecord.__table__).values(**certificate.model_dump())
+                sa.insert(table_of(CertificateRecord)).values(**certificate.model_dump())
             )
     except IntegrityError as error:
         raise StatusIndexTaken() from error
@@ -211,7 +212,7 @@ def certificates_of_curricula(engine: Engine, doc_ids: Sequence[str]) -> list[Ce
 def recent_certificates(engine: Engine, limit: int = 200) -> list[CertificateRecord]:
     """The newest certificates of the whole programme (staff)."""
     with engine.connect() as connection:
-        query = sa.select(CertificateRecord.__table__).order_by(*_newest_first()).limit(limit)
+        query = sa.select(table_of(CertificateRecord)).order_by(*_newest_first()).limit(limit)
         return [CertificateRecord(**dict(row._mapping)) for row in connection.execute(query)]
 
 
@@ -239,7 +240,7 @@ def revoke_certificate(
     is revoked already (the first revocation and its reason stand)."""
     with write_transaction(engine) as connection:
         changed = connection.execute(
-            sa.update(CertificateRecord.__table__)
+            sa.update(table_of(CertificateRecord))
             .where(
                 col(CertificateRecord.id) == certificate_id,
                 col(CertificateRecord.revoked_at).is_(None),
@@ -260,7 +261,7 @@ def erase_member_certificates(engine: Engine, member_user_id: int, now: datetime
     revocation list say "revoked". Returns how many certificates were erased.
     """
     with write_transaction(engine) as connection:
-        table = CertificateRecord.__table__
+        table = table_of(CertificateRecord)
         mine = col(CertificateRecord.member_user_id) == member_user_id
         connection.execute(
             sa.update(table)
@@ -298,7 +299,7 @@ def replace_credential(
     """Store a certificate signed again (ForgetMe of the mentor who signed it off)."""
     with write_transaction(engine) as connection:
         connection.execute(
-            sa.update(CertificateRecord.__table__)
+            sa.update(table_of(CertificateRecord))
             .where(col(CertificateRecord.id) == certificate_id)
             .values(credential=credential, key_id=key_id, goal_title=goal_title, issued_by=None)
         )
@@ -314,7 +315,7 @@ def rewrite_notes(engine: Engine, mentor_user_id: int, rewrite: Callable[[str], 
             note = rewrite(request.note)
             if note != request.note:
                 connection.execute(
-                    sa.update(SignOffRequest.__table__)
+                    sa.update(table_of(SignOffRequest))
                     .where(col(SignOffRequest.id) == request.id)
                     .values(note=note)
                 )
@@ -328,4 +329,4 @@ def user_names(engine: Engine, user_ids: Sequence[int]) -> dict[int, str]:
         rows = connection.execute(
             sa.select(col(User.id), col(User.name)).where(col(User.id).in_(list(user_ids)))
         )
-        return {user_id: name for user_id, name in rows}
+        return {known(user_id): name for user_id, name in rows}

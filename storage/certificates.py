@@ -6,6 +6,7 @@ what ForgetMe leaves. The signed credential is kept as the exact JSON text serve
 """
 
 from datetime import datetime
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -15,11 +16,11 @@ from storage.models import UTCDateTime
 SIGN_OFF_STATES = ("requested", "issued", "declined")
 
 
-def _user(ondelete: str = "SET NULL", index: bool = False) -> object:
+def _user(ondelete: Literal["SET NULL", "CASCADE"] = "SET NULL", index: bool = False) -> Any:
     return Field(default=None, foreign_key="user_account.id", ondelete=ondelete, index=index)
 
 
-def _time() -> object:
+def _time() -> Any:
     return Field(default=None, sa_type=UTCDateTime)
 
 
@@ -31,13 +32,13 @@ class SigningKeyRecord(SQLModel, table=True):
     retired key keeps only its public half (`private_key_pem` is NULL).
     """
 
-    __tablename__ = "signing_key"  # type: ignore[assignment]
+    __tablename__ = "signing_key"
 
     key_id: str = Field(primary_key=True, sa_type=sa.String(64))
     created_at: datetime = Field(sa_type=UTCDateTime)
     public_key_multibase: str = Field(sa_type=sa.String(100))
     private_key_pem: str | None = Field(default=None, sa_type=sa.Text)  # PKCS#8, encrypted
-    retired_at: datetime | None = _time()  # type: ignore[assignment]
+    retired_at: datetime | None = _time()
     current: bool | None = Field(default=None, unique=True)
 
 
@@ -48,7 +49,7 @@ class SignOffRequest(SQLModel, table=True):
     constraint, a goal has at most one waiting request.
     """
 
-    __tablename__ = "sign_off_request"  # type: ignore[assignment]
+    __tablename__ = "sign_off_request"
     __table_args__ = (
         sa.UniqueConstraint("doc_id", "goal_id", "pending", name="uq_sign_off_request_pending"),
         sa.CheckConstraint("state IN ('requested', 'issued', 'declined')", name="state"),
@@ -63,8 +64,8 @@ class SignOffRequest(SQLModel, table=True):
     requested_at: datetime = Field(sa_type=UTCDateTime)
     state: str = Field(default="requested", sa_type=sa.String(16))
     pending: bool | None = True
-    mentor_user_id: int | None = _user()  # type: ignore[assignment]
-    decided_at: datetime | None = _time()  # type: ignore[assignment]
+    mentor_user_id: int | None = _user()
+    decided_at: datetime | None = _time()
     note: str = Field(default="", sa_type=sa.Text)
     certificate_id: str | None = Field(default=None, sa_type=sa.String(64))
 
@@ -76,7 +77,7 @@ class CertificateRecord(SQLModel, table=True):
     dates and the revocation; `credential`, the goal and every user id are NULL.
     """
 
-    __tablename__ = "certificate"  # type: ignore[assignment]
+    __tablename__ = "certificate"
 
     id: str = Field(primary_key=True, sa_type=sa.String(64))
     doc_id: str | None = Field(
@@ -88,13 +89,13 @@ class CertificateRecord(SQLModel, table=True):
     )
     goal_id: str | None = Field(default=None, sa_type=sa.String(64))
     goal_title: str | None = Field(default=None, sa_type=sa.Text)
-    member_user_id: int | None = _user(index=True)  # type: ignore[assignment]
-    issued_by: int | None = _user()  # type: ignore[assignment]
+    member_user_id: int | None = _user(index=True)
+    issued_by: int | None = _user()
     issued_at: datetime = Field(sa_type=UTCDateTime)
     issuer_url: str = Field(sa_type=sa.Text)  # the base URL it was issued under
     key_id: str = Field(sa_type=sa.String(64))
     credential: str | None = Field(default=None, sa_type=sa.Text)  # the signed JSON, as served
     status_index: int = Field(unique=True)
-    revoked_at: datetime | None = _time()  # type: ignore[assignment]
-    revoked_by: int | None = _user()  # type: ignore[assignment]
+    revoked_at: datetime | None = _time()
+    revoked_by: int | None = _user()
     revocation_reason: str | None = Field(default=None, sa_type=sa.Text)

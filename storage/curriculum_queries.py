@@ -12,6 +12,7 @@ from sqlmodel import col
 from storage.accounts import CurriculumMember, User
 from storage.database import write_transaction
 from storage.models import DOC_ID_PATTERN, Document, UpdateLogEntry, utcnow
+from storage.tables import known, table_of
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def people_on(engine: Engine, doc_ids: Sequence[str]) -> dict[str, list[Person]]
             .order_by(col(CurriculumMember.role).desc(), col(User.name))
         ).all()
     for doc_id, user_id, name, email, role in rows:
-        found[doc_id].append(Person(user_id, name, email, role))
+        found[doc_id].append(Person(known(user_id), name, email, role))
     return found
 
 
@@ -113,10 +114,10 @@ def insert_curriculum(
     """`create_curriculum` inside a transaction the caller holds."""
     now = utcnow()
     connection.execute(
-        sa.insert(Document.__table__).values(id=doc_id, title=title, created_at=now, updated_at=now)
+        sa.insert(table_of(Document)).values(id=doc_id, title=title, created_at=now, updated_at=now)
     )
     connection.execute(
-        sa.insert(UpdateLogEntry.__table__).values(
+        sa.insert(table_of(UpdateLogEntry)).values(
             doc_id=doc_id, data=initial_update, created_at=now
         )
     )
@@ -126,13 +127,13 @@ def insert_curriculum(
         for m in dict.fromkeys(mentor_ids)
         if m != member_id
     ]
-    connection.execute(sa.insert(CurriculumMember.__table__), people)
+    connection.execute(sa.insert(table_of(CurriculumMember)), people)
 
 
 def set_title(engine: Engine, doc_id: str, title: str) -> None:
     with engine.begin() as connection:
         connection.execute(
-            sa.update(Document.__table__)
+            sa.update(table_of(Document))
             .where(col(Document.id) == doc_id)
             .values(title=title, updated_at=utcnow())
         )
@@ -141,4 +142,4 @@ def set_title(engine: Engine, doc_id: str, title: str) -> None:
 def delete_document(engine: Engine, doc_id: str) -> None:
     """The document and everything stored for it (log, snapshot, people: cascade)."""
     with write_transaction(engine) as connection:
-        connection.execute(sa.delete(Document.__table__).where(col(Document.id) == doc_id))
+        connection.execute(sa.delete(table_of(Document)).where(col(Document.id) == doc_id))

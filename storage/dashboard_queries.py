@@ -19,6 +19,7 @@ from storage.accounts import User
 from storage.people import Profile
 from storage.read_model import CurriculumItem, LearningEvent
 from storage.read_model_writer import item_row
+from storage.tables import known, table_of
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,15 @@ def people_hours(engine: Engine, user_ids: Sequence[int]) -> dict[int, PersonHou
             .outerjoin(Profile, col(Profile.user_id) == col(User.id))
             .where(col(User.id).in_(wanted))
         ).all()
-    return {row[0]: PersonHours(row[0], row[1], row[2], float(row[3] or 0.0)) for row in rows}
+    return {
+        known(row[0]): PersonHours(known(row[0]), row[1], row[2], float(row[3] or 0.0))
+        for row in rows
+    }
 
 
 def now_items(engine: Engine, doc_ids: Sequence[str] | None) -> dict[str, list[ItemRow]]:
     """The cards in Now of `doc_ids` (None: of every curriculum), by curriculum, in order."""
-    query = sa.select(CurriculumItem.__table__).where(col(CurriculumItem.status) == "now")
+    query = sa.select(table_of(CurriculumItem)).where(col(CurriculumItem.status) == "now")
     if doc_ids is not None:
         if not doc_ids:
             return {}

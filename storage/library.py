@@ -26,7 +26,7 @@ def _user() -> object:
 class LibraryResource(SQLModel, table=True):
     """A resource: one per normalised link."""
 
-    __tablename__ = "resource"  # type: ignore[assignment]
+    __tablename__ = "resource"
     __table_args__ = (
         sa.CheckConstraint(_in("level", LEVELS), name="level"),
         sa.CheckConstraint(_in("style", STYLES), name="style"),
@@ -58,7 +58,7 @@ class LibraryResource(SQLModel, table=True):
 class ResourceSkill(SQLModel, table=True):
     """One skill of a resource, for filtering by skill with an index."""
 
-    __tablename__ = "resource_skill"  # type: ignore[assignment]
+    __tablename__ = "resource_skill"
 
     resource_id: int = Field(primary_key=True, foreign_key="resource.id", ondelete="CASCADE")
     skill: str = Field(primary_key=True, sa_type=sa.String(60), index=True)
@@ -67,7 +67,7 @@ class ResourceSkill(SQLModel, table=True):
 class ResourceReview(SQLModel, table=True):
     """A person's rating (1-5) and short review of a resource: one each, editable."""
 
-    __tablename__ = "review"  # type: ignore[assignment]
+    __tablename__ = "review"
     __table_args__ = (
         sa.UniqueConstraint("resource_id", "user_id", name="uq_review_resource_user"),
         sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
@@ -87,7 +87,7 @@ class LinkAlias(SQLModel, table=True):
     and their learning events are matched to library resources (`url_hash` is the
     SHA-256 of `url`, so any length of link is one short key)."""
 
-    __tablename__ = "link_alias"  # type: ignore[assignment]
+    __tablename__ = "link_alias"
     __table_args__ = (sa.Index("ix_link_alias_normalised", "normalised", postgresql_using="hash"),)
 
     url_hash: str = Field(primary_key=True, sa_type=sa.String(64))

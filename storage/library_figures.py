@@ -26,8 +26,9 @@ from domain.library import Figures, MemberUse, figures, try_normalise
 from storage.database import write_transaction
 from storage.library import LibraryResource, LinkAlias
 from storage.read_model import CurriculumItem, CurriculumSummary, LearningEvent
+from storage.tables import known, table_of
 
-ALIAS = LinkAlias.__table__  # type: ignore[attr-defined]
+ALIAS = table_of(LinkAlias)
 BATCH = 500
 
 
@@ -111,11 +112,11 @@ def _uses(
         items = items.where(members == member)
         events = events.where(col(LearningEvent.member_user_id) == member)
     for who, url, status in connection.execute(items):
-        uses[links[url]].append(MemberUse(who, finished=status == "done"))
+        uses[links[url]].append(MemberUse(known(who), finished=status == "done"))
     ordered = events.order_by(col(LearningEvent.at), col(LearningEvent.id))
     for who, url, kind, minutes in connection.execute(ordered):
         finished = kind == "finished"
-        uses[links[url]].append(MemberUse(who, finished, minutes if finished else None))
+        uses[links[url]].append(MemberUse(known(who), finished, minutes if finished else None))
     return uses
 
 
@@ -168,7 +169,7 @@ def resource_ids_by_link(engine: Engine, urls: Sequence[str]) -> dict[str, int]:
             )
         ).all()
     ids = dict(rows)
-    return {url: ids[n] for url, n in normal.items() if n in ids}
+    return {url: known(ids[n]) for url, n in normal.items() if n in ids}
 
 
 def curricula_with_resources(engine: Engine, doc_ids: Sequence[str]) -> set[str]:
@@ -212,4 +213,4 @@ def finishes_of_resources_added_by(engine: Engine, user_id: int) -> list[tuple[i
             )
             .order_by(col(LearningEvent.at), col(LearningEvent.id))
         ).all()
-    return [(added[links[url]], at) for url, at in rows]
+    return [(known(added[links[url]]), at) for url, at in rows]

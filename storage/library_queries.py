@@ -28,9 +28,10 @@ from storage.database import write_transaction
 from storage.library import LibraryResource, ResourceReview, ResourceSkill
 from storage.library_search import RESOURCE_COLUMNS, Viewer, resource_of, visible_to
 from storage.models import utcnow
+from storage.tables import known, table_of
 
-RESOURCE = LibraryResource.__table__  # type: ignore[attr-defined]
-REVIEW = ResourceReview.__table__  # type: ignore[attr-defined]
+RESOURCE = table_of(LibraryResource)
+REVIEW = table_of(ResourceReview)
 
 
 class LibraryError(ValueError):
@@ -77,7 +78,7 @@ def resource_by_url(engine: Engine, url: str) -> Resource | None:
 
 
 def _set_skills(connection: Connection, resource_id: int, skills: Sequence[str]) -> None:
-    table = ResourceSkill.__table__  # type: ignore[attr-defined]
+    table = table_of(ResourceSkill)
     connection.execute(sa.delete(table).where(table.c.resource_id == resource_id))
     if skills:
         connection.execute(
@@ -227,7 +228,7 @@ def user_names(engine: Engine, user_ids: Sequence[int]) -> dict[int, str]:
         rows = connection.execute(
             sa.select(col(User.id), col(User.name)).where(col(User.id).in_(list(user_ids)))
         ).all()
-    return {user_id: name for user_id, name in rows}
+    return {known(user_id): name for user_id, name in rows}
 
 
 # -- reviews ------------------------------------------------------------------------
@@ -328,7 +329,7 @@ def _user_ids(connection: Connection, emails: set[str]) -> dict[str, int]:
     rows = connection.execute(
         sa.select(col(User.email), col(User.id)).where(col(User.email).in_(sorted(emails)))
     ).all()
-    return {email: user_id for email, user_id in rows}
+    return {email: known(user_id) for email, user_id in rows}
 
 
 def import_library(
@@ -428,11 +429,11 @@ def _escaped(text: str) -> str:
 
 def skills_in_use(engine: Engine, viewer: Viewer) -> list[str]:
     """The skills of the resources `viewer` may see, for the search's skill filter."""
-    skill = ResourceSkill.__table__.c.skill  # type: ignore[attr-defined]
+    skill = table_of(ResourceSkill).c.skill
     with engine.connect() as connection:
         rows = connection.execute(
             sa.select(skill)
-            .join(RESOURCE, RESOURCE.c.id == ResourceSkill.__table__.c.resource_id)  # type: ignore[attr-defined]
+            .join(RESOURCE, RESOURCE.c.id == table_of(ResourceSkill).c.resource_id)
             .where(RESOURCE.c.state == "accepted", visible_to(viewer))
             .distinct()
             .order_by(skill)

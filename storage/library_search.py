@@ -23,12 +23,13 @@ from sqlmodel import col
 
 from domain.library import Resource, SearchQuery, Term, rank
 from storage.library import LibraryResource, ResourceSkill
+from storage.tables import table_of
 
 CANDIDATES = 200  # the database's best matches, ordered again by domain.library.rank
 SQLITE_SEARCH_TABLE = "resource_fts"
 
 
-def outside_models(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+def outside_models(name: str | None, type_: Any, parent_names: Any) -> bool:
     """Alembic's `include_name`: False for what migration 0007 makes by hand."""
     if type_ == "table" and name is not None and name.startswith(SQLITE_SEARCH_TABLE):
         return False
@@ -67,7 +68,7 @@ def resource_of(row: Any) -> Resource:
     )  # fmt: skip
 
 
-RESOURCE_COLUMNS = [c for c in LibraryResource.__table__.columns]  # type: ignore[attr-defined]
+RESOURCE_COLUMNS = [c for c in table_of(LibraryResource).columns]
 
 
 def visible_to(viewer: Viewer) -> Any:
@@ -128,7 +129,7 @@ def websearch_text(query: SearchQuery) -> tuple[str, str | None]:
 
 
 def _matching(engine: Engine, query: SearchQuery, where: list[Any]) -> Any:
-    table = LibraryResource.__table__  # type: ignore[attr-defined]
+    table = table_of(LibraryResource)
     if engine.dialect.name == "sqlite":
         fts = sa.table(SQLITE_SEARCH_TABLE, sa.column("rowid"))
         score = sa.func.bm25(sa.literal_column(SQLITE_SEARCH_TABLE), 3.0, 1.0, 2.0)
@@ -139,13 +140,14 @@ def _matching(engine: Engine, query: SearchQuery, where: list[Any]) -> Any:
             .order_by(score, table.c.id)
         )
     text, prefix = websearch_text(query)
-    parts, english = [], sa.literal_column("'english'::regconfig")
+    parts: list[Any] = []
+    english: Any = sa.literal_column("'english'::regconfig")
     if text:
         parts.append(sa.func.websearch_to_tsquery(english, sa.cast(text, sa.Text)))
     if prefix:
         parts.append(sa.func.to_tsquery(english, sa.cast(prefix, sa.Text)))
     wanted = parts[0] if len(parts) == 1 else parts[0].op("&&")(parts[1])
-    search = sa.literal_column("resource.search")
+    search: Any = sa.literal_column("resource.search")
     return (
         sa.select(*RESOURCE_COLUMNS)
         .where(search.op("@@")(wanted), *where)
@@ -160,7 +162,7 @@ def search(
 
     Accepted resources `viewer` may see; an empty query lists them all by title."""
     where = _filtered(filters, viewer)
-    table = LibraryResource.__table__  # type: ignore[attr-defined]
+    table = table_of(LibraryResource)
     if query.empty:
         statement = sa.select(*RESOURCE_COLUMNS).where(*where)
         statement = statement.order_by(sa.func.lower(table.c.title), table.c.id)
@@ -176,7 +178,7 @@ def search(
 
 
 def _count(engine: Engine, query: SearchQuery, where: list[Any]) -> Any:
-    table = LibraryResource.__table__  # type: ignore[attr-defined]
+    table = table_of(LibraryResource)
     if query.empty:
         return sa.select(sa.func.count()).select_from(table).where(*where)
     if engine.dialect.name == "sqlite":  # the index gives ids; a join would scan resource

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from storage.database import write_transaction
 from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
+from storage.tables import known
 
 _DELETE_CHUNK = 500  # ids per DELETE ... WHERE id IN (...), well below parameter limits
 _MERGE_FAN_IN = 64
@@ -52,7 +53,7 @@ def normalised(update: bytes) -> bytes:
     squashed, which a merged update keeps (it can be twice the size, and slower to load).
     Pending structs (missing dependencies) are kept by the merge, not by a Doc: a
     snapshot is only normalised when the Doc holds all of it."""
-    doc = Doc()
+    doc: Doc[Any] = Doc()
     doc.apply_update(update)
     fresh = doc.get_update()
     return fresh if get_state(fresh) == get_state(update) else update
@@ -92,7 +93,7 @@ def insert_batch(
             ),
             rows,
         ).scalars()
-        log_ids = [int(i) for i in ids]
+        log_ids = [known(i) for i in ids]
         counts = _count_rows(connection, list(count_docs))
     return log_ids, counts
 
@@ -116,10 +117,10 @@ def read_document(engine: Engine, doc_id: str) -> DocumentRows:
     One statement, so one consistent view even under PostgreSQL's READ COMMITTED:
     a compaction can never fall between reading the snapshot and reading the log.
     """
-    snapshot = sa.select(
+    snapshot: Any = sa.select(
         sa.literal(0).label("kind"), col(Snapshot.last_id).label("id"), col(Snapshot.data)
     ).where(col(Snapshot.doc_id) == doc_id)
-    log = sa.select(
+    log: Any = sa.select(
         sa.literal(1).label("kind"), col(UpdateLogEntry.id).label("id"), col(UpdateLogEntry.data)
     ).where(col(UpdateLogEntry.doc_id) == doc_id)
     with engine.connect() as connection:
@@ -214,7 +215,7 @@ def rewrite_document(engine: Engine, doc_id: str, update: bytes) -> bool:
                 col(UpdateLogEntry.doc_id) == doc_id
             )
         ).all()
-        doc = Doc()  # garbage collection on: deleted content is dropped, not kept
+        doc: Doc[Any] = Doc()  # garbage collection on: deleted content is dropped, not kept
         doc.apply_update(update)
         for stored in ([previous.data] if previous is not None else []) + [r.data for r in rows]:
             doc.apply_update(bytes(stored))

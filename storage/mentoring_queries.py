@@ -20,6 +20,7 @@ from storage.account_queries import _one_user
 from storage.accounts import User
 from storage.models import utcnow
 from storage.people import MentoringOffer, MentoringRequest, Mentorship, Proposal
+from storage.tables import known, table_of
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,9 @@ def user_in(connection: Connection, user_id: int) -> User | None:
 
 def insert_request(connection: Connection, member_id: int, values: Mapping[str, Any]) -> int:
     now = utcnow()
-    return int(
+    return known(
         connection.execute(
-            sa.insert(MentoringRequest.__table__)
+            sa.insert(table_of(MentoringRequest))
             .values(member_id=member_id, state="open", created_at=now, updated_at=now, **values)
             .returning(col(MentoringRequest.id))
         ).scalar_one()
@@ -80,7 +81,7 @@ def insert_request(connection: Connection, member_id: int, values: Mapping[str, 
 def get_request(engine: Engine, request_id: int) -> MentoringRequest | None:
     with engine.connect() as connection:
         row = connection.execute(
-            sa.select(MentoringRequest.__table__).where(col(MentoringRequest.id) == request_id)
+            sa.select(table_of(MentoringRequest)).where(col(MentoringRequest.id) == request_id)
         ).first()
     return MentoringRequest(**row._mapping) if row is not None else None
 
@@ -88,7 +89,7 @@ def get_request(engine: Engine, request_id: int) -> MentoringRequest | None:
 def requests_of(engine: Engine, member_id: int) -> list[MentoringRequest]:
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(MentoringRequest.__table__)
+            sa.select(table_of(MentoringRequest))
             .where(col(MentoringRequest.member_id) == member_id)
             .order_by(col(MentoringRequest.created_at).desc(), col(MentoringRequest.id).desc())
         ).all()
@@ -100,7 +101,7 @@ def set_request_state(
 ) -> bool:
     """Move a request to `state` if it is in one of `only_from`; False otherwise."""
     done = connection.execute(
-        sa.update(MentoringRequest.__table__)
+        sa.update(table_of(MentoringRequest))
         .where(
             col(MentoringRequest.id) == request_id,
             col(MentoringRequest.state).in_(list(only_from)),
@@ -114,7 +115,7 @@ def lock_request(connection: Connection, request_id: int) -> MentoringRequest | 
     """The request, its row locked until the transaction ends (PostgreSQL; SQLite's
     write transactions hold the whole database already)."""
     row = connection.execute(
-        sa.select(MentoringRequest.__table__)
+        sa.select(table_of(MentoringRequest))
         .where(col(MentoringRequest.id) == request_id)
         .with_for_update()
     ).first()
@@ -126,9 +127,9 @@ def lock_request(connection: Connection, request_id: int) -> MentoringRequest | 
 
 def insert_offer(connection: Connection, mentor_id: int, values: Mapping[str, Any]) -> int:
     now = utcnow()
-    return int(
+    return known(
         connection.execute(
-            sa.insert(MentoringOffer.__table__)
+            sa.insert(table_of(MentoringOffer))
             .values(mentor_id=mentor_id, state="open", created_at=now, updated_at=now, **values)
             .returning(col(MentoringOffer.id))
         ).scalar_one()
@@ -138,7 +139,7 @@ def insert_offer(connection: Connection, mentor_id: int, values: Mapping[str, An
 def get_offer(
     engine: Engine | Connection, offer_id: int, lock: bool = False
 ) -> MentoringOffer | None:
-    query = sa.select(MentoringOffer.__table__).where(col(MentoringOffer.id) == offer_id)
+    query = sa.select(table_of(MentoringOffer)).where(col(MentoringOffer.id) == offer_id)
     if lock:
         query = query.with_for_update()
     if isinstance(engine, Connection):
@@ -152,7 +153,7 @@ def get_offer(
 def offers_of(engine: Engine, mentor_id: int) -> list[MentoringOffer]:
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(MentoringOffer.__table__)
+            sa.select(table_of(MentoringOffer))
             .where(col(MentoringOffer.mentor_id) == mentor_id)
             .order_by(col(MentoringOffer.created_at).desc(), col(MentoringOffer.id).desc())
         ).all()
@@ -161,10 +162,10 @@ def offers_of(engine: Engine, mentor_id: int) -> list[MentoringOffer]:
 
 def open_offers(engine: Engine, limit: int = 50) -> list[tuple[MentoringOffer, PersonRef]]:
     """Open offers, newest first, with their mentors."""
-    mentor = User.__table__.alias("mentor")
+    mentor = table_of(User).alias("mentor")
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(MentoringOffer.__table__, *_people_columns(mentor, "mentor"))
+            sa.select(table_of(MentoringOffer), *_people_columns(mentor, "mentor"))
             .join(mentor, mentor.c.id == col(MentoringOffer.mentor_id))
             .where(col(MentoringOffer.state) == "open")
             .order_by(col(MentoringOffer.created_at).desc(), col(MentoringOffer.id).desc())
@@ -182,7 +183,7 @@ def open_offers(engine: Engine, limit: int = 50) -> list[tuple[MentoringOffer, P
 
 def set_offer_state(connection: Connection, offer_id: int, state: str) -> None:
     connection.execute(
-        sa.update(MentoringOffer.__table__)
+        sa.update(table_of(MentoringOffer))
         .where(col(MentoringOffer.id) == offer_id)
         .values(state=state, updated_at=utcnow())
     )
@@ -205,9 +206,9 @@ def insert_proposals(
     ids = []
     for mentor_id in new:
         ids.append(
-            int(
+            known(
                 connection.execute(
-                    sa.insert(Proposal.__table__)
+                    sa.insert(table_of(Proposal))
                     .values(
                         request_id=request_id,
                         mentor_id=mentor_id,
@@ -224,11 +225,11 @@ def insert_proposals(
 
 
 def _proposals_query() -> Any:
-    mentor = User.__table__.alias("mentor")
-    member = User.__table__.alias("member")
+    mentor = table_of(User).alias("mentor")
+    member = table_of(User).alias("member")
     return (
         sa.select(
-            Proposal.__table__,
+            table_of(Proposal),
             col(MentoringRequest.goal).label("request_goal"),
             *_people_columns(mentor, "mentor"),
             *_people_columns(member, "member"),
@@ -276,7 +277,7 @@ def get_proposal(
 ) -> ProposalRow | None:
     query = _proposals_query().where(col(Proposal.id) == proposal_id)
     if lock:
-        query = query.with_for_update(of=Proposal.__table__)
+        query = query.with_for_update(of=table_of(Proposal))
     row = connection.execute(query).first()
     return _proposal(row) if row is not None else None
 
@@ -284,7 +285,7 @@ def get_proposal(
 def answer_proposal(connection: Connection, proposal_id: int, state: str, note: str) -> bool:
     """Accept or decline a proposal still waiting; False if it was answered already."""
     done = connection.execute(
-        sa.update(Proposal.__table__)
+        sa.update(table_of(Proposal))
         .where(col(Proposal.id) == proposal_id, col(Proposal.state) == "proposed")
         .values(state=state, note=note, answered_at=utcnow())
     )
@@ -314,7 +315,7 @@ def withdraw_other_proposals(connection: Connection, request_id: int, keep: int)
         ).scalars()
     )
     connection.execute(
-        sa.update(Proposal.__table__)
+        sa.update(table_of(Proposal))
         .where(
             col(Proposal.request_id) == request_id,
             col(Proposal.id) != keep,
@@ -330,12 +331,12 @@ def withdraw_other_proposals(connection: Connection, request_id: int, keep: int)
 
 def mentorships_of(engine: Engine, user_id: int) -> list[tuple[Mentorship, PersonRef, PersonRef]]:
     """Running mentorships `user_id` is in (either side): (mentorship, member, mentor)."""
-    mentor = User.__table__.alias("mentor")
-    member = User.__table__.alias("member")
+    mentor = table_of(User).alias("mentor")
+    member = table_of(User).alias("member")
     with engine.connect() as connection:
         rows = connection.execute(
             sa.select(
-                Mentorship.__table__,
+                table_of(Mentorship),
                 *_people_columns(mentor, "mentor"),
                 *_people_columns(member, "member"),
             )
@@ -361,7 +362,7 @@ def mentorships_of(engine: Engine, user_id: int) -> list[tuple[Mentorship, Perso
 def mentorship_for_request(engine: Engine, request_id: int) -> Mentorship | None:
     with engine.connect() as connection:
         row = connection.execute(
-            sa.select(Mentorship.__table__)
+            sa.select(table_of(Mentorship))
             .where(col(Mentorship.request_id) == request_id)
             .order_by(col(Mentorship.id).desc())
         ).first()

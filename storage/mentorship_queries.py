@@ -22,6 +22,7 @@ from storage.accounts import CurriculumMember
 from storage.curriculum_queries import insert_curriculum
 from storage.models import Document, utcnow
 from storage.people import Mentorship, Profile
+from storage.tables import known, table_of
 
 
 class MentorshipRefused(ValueError):
@@ -115,12 +116,12 @@ def start_mentorship(
         ).first()
         if on_it is None:
             connection.execute(
-                sa.insert(CurriculumMember.__table__).values(
+                sa.insert(table_of(CurriculumMember)).values(
                     doc_id=doc_id, user_id=mentor_id, role="mentor"
                 )
             )
     mentorship_id = connection.execute(
-        sa.insert(Mentorship.__table__)
+        sa.insert(table_of(Mentorship))
         .values(
             member_id=member_id,
             mentor_id=mentor_id,
@@ -132,14 +133,14 @@ def start_mentorship(
         )  # fmt: skip
         .returning(col(Mentorship.id))
     ).scalar_one()
-    return Started(int(mentorship_id), doc_id, new_curriculum=created, already_mentoring=False)
+    return Started(known(mentorship_id), doc_id, new_curriculum=created, already_mentoring=False)
 
 
 def end_mentorship(connection: Connection, mentorship_id: int, user_id: int) -> Mentorship | None:
     """End a running mentorship one of its two people is in; frees the mentor's place.
     The curriculum stays as it is (both keep access). None if there is no such thing."""
     row = connection.execute(
-        sa.select(Mentorship.__table__).where(
+        sa.select(table_of(Mentorship)).where(
             col(Mentorship.id) == mentorship_id,
             col(Mentorship.ended_at).is_(None),
             sa.or_(col(Mentorship.member_id) == user_id, col(Mentorship.mentor_id) == user_id),
@@ -148,7 +149,7 @@ def end_mentorship(connection: Connection, mentorship_id: int, user_id: int) -> 
     if row is None:
         return None
     connection.execute(
-        sa.update(Mentorship.__table__)
+        sa.update(table_of(Mentorship))
         .where(col(Mentorship.id) == mentorship_id)
         .values(ended_at=utcnow())
     )

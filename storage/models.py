@@ -46,7 +46,8 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _timestamp() -> Any:
@@ -71,7 +72,7 @@ class Document(SQLModel, table=True):
 class UpdateLogEntry(SQLModel, table=True):
     """One committed update of a document, until compaction folds it into the snapshot."""
 
-    __tablename__ = "update_log"  # type: ignore[assignment]
+    __tablename__ = "update_log"
     __table_args__ = (
         sa.Index("ix_update_log_doc_id_id", "doc_id", "id"),
         # AUTOINCREMENT: ids are never reused, even after compaction deletes the newest rows.

@@ -18,6 +18,7 @@ from storage.accounts import User
 from storage.database import write_transaction
 from storage.models import utcnow
 from storage.notifications import NotificationPreference, OutboxMessage
+from storage.tables import known, table_of
 
 
 def wants(connection: Connection, user_id: int, kind: str) -> bool:
@@ -48,9 +49,9 @@ def enqueue(
     if recipient is None or (optional and not wants(connection, user_id, kind)):
         return None
     now = utcnow()
-    return int(
+    return known(
         connection.execute(
-            sa.insert(OutboxMessage.__table__)
+            sa.insert(table_of(OutboxMessage))
             .values(
                 user_id=user_id,
                 kind=kind,
@@ -80,7 +81,7 @@ def preferences(engine: Engine, user_id: int) -> dict[str, bool]:
 
 
 def set_preferences(engine: Engine, user_id: int, choices: Mapping[str, bool]) -> None:
-    table = NotificationPreference.__table__
+    table = table_of(NotificationPreference)
     with write_transaction(engine) as connection:
         connection.execute(
             sa.delete(table).where(
@@ -117,10 +118,10 @@ def claim_due(engine: Engine, limit: int, lease: timedelta) -> list[OutboxMessag
         ).scalars()
         for message_id in list(ids):
             done = connection.execute(
-                sa.update(OutboxMessage.__table__)
+                sa.update(table_of(OutboxMessage))
                 .where(col(OutboxMessage.id) == message_id, claimable)
                 .values(claimed_until=now + lease)
-                .returning(*OutboxMessage.__table__.c)
+                .returning(*table_of(OutboxMessage).c)
             ).first()
             if done is not None:
                 claimed.append(OutboxMessage(**done._mapping))
@@ -130,7 +131,7 @@ def claim_due(engine: Engine, limit: int, lease: timedelta) -> list[OutboxMessag
 def mark_sent(engine: Engine, message_id: int) -> None:
     with engine.begin() as connection:
         connection.execute(
-            sa.update(OutboxMessage.__table__)
+            sa.update(table_of(OutboxMessage))
             .where(col(OutboxMessage.id) == message_id)
             .values(
                 state="sent",
@@ -156,7 +157,7 @@ def mark_failed_attempt(
         values["next_attempt_at"] = retry_at
     with engine.begin() as connection:
         connection.execute(
-            sa.update(OutboxMessage.__table__)
+            sa.update(table_of(OutboxMessage))
             .where(col(OutboxMessage.id) == message_id)
             .values(**values)
         )

@@ -21,7 +21,7 @@ OUTBOX_STATES = ("pending", "sent", "failed")
 class NotificationPreference(SQLModel, table=True):
     """A person's choice for one kind of notification; no row means "on"."""
 
-    __tablename__ = "notification_preference"  # type: ignore[assignment]
+    __tablename__ = "notification_preference"
 
     user_id: int = Field(primary_key=True, foreign_key="user_account.id", ondelete="CASCADE")
     kind: str = Field(primary_key=True, sa_type=sa.String(40))
@@ -31,7 +31,7 @@ class NotificationPreference(SQLModel, table=True):
 class OutboxMessage(SQLModel, table=True):
     """One email to send (or sent, or given up on), already rendered."""
 
-    __tablename__ = "notification_outbox"  # type: ignore[assignment]
+    __tablename__ = "notification_outbox"
     __table_args__ = (
         sa.CheckConstraint("state IN ('pending', 'sent', 'failed')", name="state"),
         sa.Index("ix_notification_outbox_state_due", "state", "next_attempt_at"),

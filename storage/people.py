@@ -48,7 +48,7 @@ def _json_list() -> Any:
 class Profile(SQLModel, table=True):
     """A person as others find them. Skills are in `profile_skill`."""
 
-    __tablename__ = "profile"  # type: ignore[assignment]
+    __tablename__ = "profile"
     __table_args__ = (
         sa.CheckConstraint("capacity >= 0", name="capacity"),
         sa.CheckConstraint("mentees_elsewhere >= 0", name="mentees_elsewhere"),
@@ -69,7 +69,7 @@ class Profile(SQLModel, table=True):
 class ProfileSkill(SQLModel, table=True):
     """A skill someone offers (with a level) or seeks."""
 
-    __tablename__ = "profile_skill"  # type: ignore[assignment]
+    __tablename__ = "profile_skill"
     __table_args__ = (
         _one_of("side", SIDES, "side"),
         sa.Index("ix_profile_skill_side_skill", "side", "skill"),
@@ -96,7 +96,7 @@ class _AskFields(SQLModel):
 class MentoringRequest(_AskFields, table=True):
     """A member asks for help; `hours` (a week) is required."""
 
-    __tablename__ = "mentoring_request"  # type: ignore[assignment]
+    __tablename__ = "mentoring_request"
     __table_args__ = (
         _one_of("state", REQUEST_STATES, "state"),
         _one_of("kind", MENTORSHIP_KINDS, "kind"),
@@ -115,7 +115,7 @@ class MentoringRequest(_AskFields, table=True):
 class MentoringOffer(_AskFields, table=True):
     """A mentor offers something specific; members find it and take it up."""
 
-    __tablename__ = "mentoring_offer"  # type: ignore[assignment]
+    __tablename__ = "mentoring_offer"
     __table_args__ = (
         _one_of("state", OFFER_STATES, "state"),
         sa.CheckConstraint("hours > 0", name="hours"),
@@ -130,7 +130,7 @@ class MentoringOffer(_AskFields, table=True):
 class Proposal(SQLModel, table=True):
     """A request sent to one mentor. Accepting it starts a mentorship."""
 
-    __tablename__ = "proposal"  # type: ignore[assignment]
+    __tablename__ = "proposal"
     __table_args__ = (
         _one_of("state", PROPOSAL_STATES, "state"),
         sa.UniqueConstraint("request_id", "mentor_id", name="uq_proposal_request_mentor"),
@@ -149,7 +149,7 @@ class Proposal(SQLModel, table=True):
 class Mentorship(SQLModel, table=True):
     """A member and a mentor working on the member's curriculum."""
 
-    __tablename__ = "mentorship"  # type: ignore[assignment]
+    __tablename__ = "mentorship"
     __table_args__ = (_one_of("kind", MENTORSHIP_KINDS, "kind"),)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -31,6 +31,7 @@ from storage.people import (
     ProfileSkill,
     Proposal,
 )
+from storage.tables import table_of
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,9 @@ def active_mentees(connection: Connection, mentor_ids: Sequence[int]) -> dict[in
 
 def _people(connection: Connection, where: Any) -> list[Person]:
     users = connection.execute(
-        sa.select(User.__table__, Profile.__table__)
-        .select_from(User.__table__)
-        .outerjoin(Profile.__table__, col(Profile.user_id) == col(User.id))
+        sa.select(table_of(User), table_of(Profile))
+        .select_from(table_of(User))
+        .outerjoin(table_of(Profile), col(Profile.user_id) == col(User.id))
         .where(where)
         .order_by(col(User.email))
     ).all()
@@ -67,7 +68,7 @@ def _people(connection: Connection, where: Any) -> list[Person]:
     skills: dict[int, list[Any]] = {user_id: [] for user_id in ids}
     if ids:
         for row in connection.execute(
-            sa.select(ProfileSkill.__table__)
+            sa.select(table_of(ProfileSkill))
             .where(col(ProfileSkill.user_id).in_(ids))
             .order_by(col(ProfileSkill.user_id), col(ProfileSkill.skill))
         ):
@@ -137,7 +138,7 @@ def save_profile(
     }
     if mentees_elsewhere is not None:
         values["mentees_elsewhere"] = mentees_elsewhere
-    table = Profile.__table__
+    table = table_of(Profile)
     updated = connection.execute(
         sa.update(table).where(col(Profile.user_id) == user_id).values(**values)
     )
@@ -145,14 +146,14 @@ def save_profile(
         values.setdefault("mentees_elsewhere", 0)
         connection.execute(sa.insert(table).values(user_id=user_id, **values))
     connection.execute(
-        sa.delete(ProfileSkill.__table__).where(col(ProfileSkill.user_id) == user_id)
+        sa.delete(table_of(ProfileSkill)).where(col(ProfileSkill.user_id) == user_id)
     )
     rows = [
         {"user_id": user_id, "side": "offers", "skill": o.skill, "level": o.level}
         for o in profile.offers
     ] + [{"user_id": user_id, "side": "seeks", "skill": s, "level": None} for s in profile.seeks]
     if rows:
-        connection.execute(sa.insert(ProfileSkill.__table__), rows)
+        connection.execute(sa.insert(table_of(ProfileSkill)), rows)
 
 
 def update_profile(engine: Engine, user_id: int, profile: MatchProfile) -> None:
@@ -194,7 +195,7 @@ def import_people(engine: Engine, entries: Sequence[tuple[MatchProfile, bool]]) 
             else:
                 user_id = row.id
                 connection.execute(
-                    sa.update(User.__table__)
+                    sa.update(table_of(User))
                     .where(col(User.id) == user_id)
                     .values(name=name[:200], role=profile.role)
                 )

@@ -30,7 +30,7 @@ def _user(index: bool = True) -> object:
 class CurriculumSummary(SQLModel, table=True):
     """One row per curriculum: counts and minutes per column, goals, the resume, activity."""
 
-    __tablename__ = "curriculum_summary"  # type: ignore[assignment]
+    __tablename__ = "curriculum_summary"
 
     doc_id: str = _doc()  # type: ignore[assignment]
     title: str = Field(default="", sa_type=sa.Text)
@@ -55,7 +55,7 @@ class CurriculumSummary(SQLModel, table=True):
 class CurriculumItem(SQLModel, table=True):
     """One row per card of a curriculum."""
 
-    __tablename__ = "curriculum_item"  # type: ignore[assignment]
+    __tablename__ = "curriculum_item"
     # by link: the library's figures (hash on PostgreSQL: a link of any length)
     __table_args__ = (sa.Index("ix_curriculum_item_url", "url", postgresql_using="hash"),)
 
@@ -77,7 +77,7 @@ class CurriculumItem(SQLModel, table=True):
 class CurriculumGoal(SQLModel, table=True):
     """One row per goal of a curriculum."""
 
-    __tablename__ = "curriculum_goal"  # type: ignore[assignment]
+    __tablename__ = "curriculum_goal"
 
     doc_id: str = _doc()  # type: ignore[assignment]
     goal_id: str = Field(primary_key=True, sa_type=sa.Text)
@@ -90,7 +90,7 @@ class CurriculumGoal(SQLModel, table=True):
 class LearningEvent(SQLModel, table=True):
     """A start, finish, reopening or move of an item, recorded when it was committed."""
 
-    __tablename__ = "learning_event"  # type: ignore[assignment]
+    __tablename__ = "learning_event"
     __table_args__ = (
         sa.Index("ix_learning_event_doc_id_at", "doc_id", "at"),
         sa.Index("ix_learning_event_member_user_id_at", "member_user_id", "at"),

@@ -21,6 +21,7 @@ from domain.read_rows import STATUSES, CurriculumOverview, GoalRow, ItemRow, Sum
 from storage.accounts import CurriculumMember
 from storage.read_model import CurriculumGoal, CurriculumItem, CurriculumSummary, LearningEvent
 from storage.read_model_writer import goal_row, item_row
+from storage.tables import table_of
 
 _SUMMARY_FIELDS = tuple(SummaryRow.__dataclass_fields__)
 
@@ -37,7 +38,7 @@ def _overview(row: Any) -> CurriculumOverview:
 
 
 def _overviews(engine: Engine, *where: Any, joined: bool = False) -> list[CurriculumOverview]:
-    query = sa.select(CurriculumSummary.__table__)
+    query = sa.select(table_of(CurriculumSummary))
     if joined:
         query = query.join(
             CurriculumMember, col(CurriculumMember.doc_id) == col(CurriculumSummary.doc_id)
@@ -86,7 +87,7 @@ def items_by_curriculum(engine: Engine, doc_ids: Sequence[str]) -> dict[str, lis
         return found
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(CurriculumItem.__table__).where(col(CurriculumItem.doc_id).in_(list(doc_ids)))
+            sa.select(table_of(CurriculumItem)).where(col(CurriculumItem.doc_id).in_(list(doc_ids)))
         )
         for row in rows:
             found[row.doc_id].append(item_row(row))
@@ -106,7 +107,7 @@ def goals_by_curriculum(engine: Engine, doc_ids: Sequence[str]) -> dict[str, lis
         return found
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(CurriculumGoal.__table__)
+            sa.select(table_of(CurriculumGoal))
             .where(col(CurriculumGoal.doc_id).in_(list(doc_ids)))
             .order_by(col(CurriculumGoal.rank), col(CurriculumGoal.goal_id))
         )
@@ -122,7 +123,7 @@ def goals_of(engine: Engine, doc_id: str) -> list[GoalRow]:
 def _events(engine: Engine, *where: Any) -> list[RecordedEvent]:
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.select(LearningEvent.__table__)
+            sa.select(table_of(LearningEvent))
             .where(*where)
             .order_by(col(LearningEvent.at), col(LearningEvent.id))
         )
@@ -137,7 +138,7 @@ def _events(engine: Engine, *where: Any) -> list[RecordedEvent]:
 def _window(
     kinds: Iterable[str] | None, since: datetime | None, until: datetime | None
 ) -> list[Any]:
-    where = []
+    where: list[Any] = []
     if kinds is not None:
         where.append(col(LearningEvent.kind).in_(list(kinds)))
     if since is not None:

@@ -26,6 +26,7 @@ from storage.database import write_transaction
 from storage.log_queries import _insert
 from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
 from storage.read_model import CurriculumGoal, CurriculumItem, CurriculumSummary, LearningEvent
+from storage.tables import table_of
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def _version(summary: Any) -> tuple[datetime | None, int]:
 
 def _summary(connection: Connection, doc_id: str) -> Any:
     return connection.execute(
-        sa.select(CurriculumSummary.__table__).where(col(CurriculumSummary.doc_id) == doc_id)
+        sa.select(table_of(CurriculumSummary)).where(col(CurriculumSummary.doc_id) == doc_id)
     ).first()
 
 
@@ -146,7 +147,7 @@ def _locked_summary(connection: Connection, doc_id: str) -> Any:
         .on_conflict_do_nothing(index_elements=["doc_id"])
     )
     return connection.execute(
-        sa.select(CurriculumSummary.__table__)
+        sa.select(table_of(CurriculumSummary))
         .where(col(CurriculumSummary.doc_id) == doc_id)
         .with_for_update()
     ).one()
@@ -166,15 +167,15 @@ def _summary_differs(summary: Any, change: ReadModelChange) -> bool:
 
 def _stored_state(connection: Connection, doc_id: str, synced_log_id: int) -> StoredState:
     """Snapshot and log rows in one statement: one consistent view, as `read_document`."""
-    snapshot = sa.select(
+    snapshot: Any = sa.select(
         sa.literal(0).label("kind"), col(Snapshot.last_id).label("id"), col(Snapshot.data),
         col(Snapshot.updated_at).label("at"),
     ).where(col(Snapshot.doc_id) == doc_id)  # fmt: skip
-    log = sa.select(
+    log: Any = sa.select(
         sa.literal(1).label("kind"), col(UpdateLogEntry.id).label("id"), col(UpdateLogEntry.data),
         col(UpdateLogEntry.created_at).label("at"),
     ).where(col(UpdateLogEntry.doc_id) == doc_id)  # fmt: skip
-    found = connection.execute(sa.union_all(snapshot, log)).all()
+    found = list(connection.execute(sa.union_all(snapshot, log)).all())
     found.sort(key=lambda row: (row.kind, row.id))
     newer = [row.at for row in found if row.kind == 1 and row.id > synced_log_id]
     return StoredState(
@@ -199,7 +200,7 @@ def _newest_commit(connection: Connection, doc_id: str) -> datetime | None:
 
 def _item_rows(connection: Connection, doc_id: str) -> dict[str, ItemRow]:
     rows = connection.execute(
-        sa.select(CurriculumItem.__table__).where(col(CurriculumItem.doc_id) == doc_id)
+        sa.select(table_of(CurriculumItem)).where(col(CurriculumItem.doc_id) == doc_id)
     ).all()
     return {row.item_id: item_row(row) for row in rows}
 
@@ -213,7 +214,7 @@ def item_row(row: Any) -> ItemRow:
 
 def _goal_rows(connection: Connection, doc_id: str) -> dict[str, GoalRow]:
     rows = connection.execute(
-        sa.select(CurriculumGoal.__table__).where(col(CurriculumGoal.doc_id) == doc_id)
+        sa.select(table_of(CurriculumGoal)).where(col(CurriculumGoal.doc_id) == doc_id)
     ).all()
     return {row.goal_id: goal_row(row) for row in rows}
 

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from pycrdt import Doc
 from sqlalchemy import Engine
@@ -257,7 +258,7 @@ def _combined(updates: list[bytes]) -> bytes:
     is garbage-collected and squashed)."""
     if len(updates) <= 1:
         return updates[0] if updates else b""
-    doc = Doc()
+    doc: Doc[Any] = Doc()
     for update in updates:
         doc.apply_update(update)
     return doc.get_update()

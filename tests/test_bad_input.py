@@ -39,6 +39,9 @@ def server(tmp_path_factory):
             "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
             "SEND_QUEUE_MESSAGES": "16",
             "MAX_PENDING_BYTES": "65536",
+            # the slow-reader case needs a document far larger than the default quota
+            "MAX_DOCUMENT_BYTES": str(64 * 1024 * 1024),
+            "MAX_RESUME_BYTES": str(64 * 1024 * 1024),
         },
         tmp / "server.log",
     )

@@ -182,6 +182,10 @@ class MentorHub(Server):
             "DATABASE_URL": database_url,
             "HOST": "127.0.0.1",
             "PORT": "0",
+            # the throughput scenarios type far more into one resume than a person would;
+            # the size quota (docs/document.md) is not what they measure
+            "MAX_RESUME_BYTES": str(256 * 1024 * 1024),
+            "MAX_DOCUMENT_BYTES": str(256 * 1024 * 1024),
             **env,
         }
         self.accounts = False  # True once the admin commands made users, a token, curricula

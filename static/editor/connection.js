@@ -28,11 +28,14 @@ export class ConnectionStatus {
     };
     this.onSync = () => this.render();
     // the server says we may not open this document (signed out, or access taken
-    // away): retrying cannot help, so stop, and say so
+    // away), or refuses what we sent (a change past the curriculum's size quota):
+    // retrying would only be refused again, so stop, and say why in its words
     this.refused = false;
+    this.refusal = "";
     this.onClose = (event) => {
-      if (event && event.code === POLICY_VIOLATION && event.reason === "not allowed") {
+      if (event && event.code === POLICY_VIOLATION) {
         this.refused = true;
+        this.refusal = event.reason === "not allowed" ? "" : event.reason;
         provider.disconnect();
       }
       this.render();
@@ -68,9 +71,13 @@ export class ConnectionStatus {
 
   render() {
     const state = this.state;
-    if (this.element.dataset.state === state && this.text.textContent === TEXT[state]) return;
+    const text =
+      state === "refused" && this.refusal
+        ? `Not connected: ${this.refusal} Reload the page to go on editing.`
+        : TEXT[state];
+    if (this.element.dataset.state === state && this.text.textContent === text) return;
     this.element.dataset.state = state;
-    this.text.textContent = TEXT[state];
+    this.text.textContent = text;
   }
 
   destroy() {

@@ -7,6 +7,7 @@ Create Date: 2026-12-01
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,15 +32,15 @@ def _one_of(table: str, column: str, values: Sequence[str]) -> sa.CheckConstrain
     return sa.CheckConstraint(f"{column} IN ({listed})", name=op.f(f"ck_{table}_{column}"))
 
 
-def _stamp(name: str) -> sa.Column:
+def _stamp(name: str) -> sa.Column[Any]:
     return sa.Column(name, Timestamp, server_default=sa.func.now(), nullable=False)
 
 
-def _text(name: str) -> sa.Column:
+def _text(name: str) -> sa.Column[Any]:
     return sa.Column(name, sa.Text(), nullable=False)
 
 
-def _ask_columns() -> list[sa.Column]:
+def _ask_columns() -> list[sa.Column[Any]]:
     """What requests and offers share."""
     return [
         sa.Column("hours", sa.Float(), nullable=False),
