@@ -128,7 +128,8 @@ class QuotaGuard:
             crossing = _crossed(maybe, self.limits)
             if self._BY_SIZE.intersection(crossing):
                 self.bound = exact
-                self._refuse(maybe)
+                # only what the update's size tells: text lengths were not measured on it
+                self._refuse(replace(maybe, longest_notes=0, resume_bytes=0))
             if crossing:
                 shadow = self._shadow_of(doc)
                 shadow.apply_update(update)
