@@ -53,7 +53,6 @@ class SyncUpdate:
     """A sync step 2 or an update: both carry a Yjs update to apply."""
 
     update: bytes
-    step2: bool
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def parse_message(frame: bytes) -> Message:
         if sub == YSyncMessageType.SYNC_STEP1:
             message = SyncStep1(payload)
         elif sub in (YSyncMessageType.SYNC_STEP2, YSyncMessageType.SYNC_UPDATE):
-            message = SyncUpdate(payload, step2=sub == YSyncMessageType.SYNC_STEP2)
+            message = SyncUpdate(payload)
         else:
             raise ProtocolError(CloseCode.UNSUPPORTED_DATA, f"unknown sync message type {sub}")
     elif kind == YMessageType.AWARENESS:

@@ -202,13 +202,3 @@ def programme_events(
 ) -> list[RecordedEvent]:
     """Every curriculum's events in a window (the staff dashboard: finished per week)."""
     return _events(engine, *_window(kinds, since, until))
-
-
-def finished_with_urls(engine: Engine, urls: Sequence[str]) -> list[RecordedEvent]:
-    """Finished events of these resources across all members (the workload fallback:
-    the median actual time for the same URL)."""
-    if not urls:
-        return []
-    return _events(
-        engine, col(LearningEvent.kind) == "finished", col(LearningEvent.url).in_(list(urls))
-    )

@@ -39,9 +39,9 @@ def test_each_kind_of_frame_is_recognised() -> None:
     assert isinstance(step1, SyncStep1) and step1.state == doc.get_state()
     update = an_update()
     parsed = parse_message(create_update_message(update))
-    assert parsed == SyncUpdate(update, step2=False)
+    assert parsed == SyncUpdate(update)
     step2 = bytes([0, 1]) + write_var_uint(len(update)) + update
-    assert parse_message(step2) == SyncUpdate(update, step2=True)
+    assert parse_message(step2) == SyncUpdate(update)  # applied the same way
     payload = encode_awareness([AwarenessEntry(7, 1, b'{"cursor":null}')])
     assert parse_message(create_awareness_message(payload)) == AwarenessUpdate(payload)
     assert parse_message(bytes([3])) == QueryAwareness()

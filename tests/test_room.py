@@ -15,7 +15,7 @@ from pycrdt import Doc, Map, Text, create_update_message, read_message
 
 from collab.fanout import LocalFanout
 from collab.peer import Peer
-from collab.protocol import CloseCode, ProtocolError, parse_message
+from collab.protocol import CloseCode, ProtocolError, SyncUpdate, parse_message
 from collab.room import READ_ONLY_MESSAGE, Room, RoomLimits
 from collab.schema import read_curriculum
 from tests.memory_doubles import MemoryStore, MemoryTransport
@@ -67,11 +67,11 @@ def title_update(doc: Doc[Any], title: str) -> bytes:
 
 
 def updates_in(messages: list[bytes]) -> list[bytes]:
-    """The Yjs updates among a peer's received messages (after the sync step 1)."""
+    """The Yjs updates among a peer's received messages (not the room's sync steps)."""
     found = []
     for message in messages:
         parsed = parse_message(message)
-        if hasattr(parsed, "update") and not getattr(parsed, "step2", False):
+        if isinstance(parsed, SyncUpdate) and message[1] == 2:  # an update, not a step 2
             found.append(parsed.update)
     return found
 
