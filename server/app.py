@@ -33,6 +33,7 @@ from .body_limit import BodyLimitMiddleware
 from .certificate_keys import KeyRing, key_password
 from .certificate_pages import certificate_routes
 from .collab_endpoint import collab_socket
+from .encounters import encounter_routes
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .library import library_routes, start_library_live
 from .live import curricula_stream, timeline_stream
@@ -130,6 +131,7 @@ def create_app(settings: Settings) -> Starlette:
         *people_routes(),  # profiles, requests, inbox, offers, /api/match
         *certificate_routes(),
         *library_routes(),
+        *encounter_routes(),  # encounters with scripts, what changed since (server/encounters)
         Mount("/static", static_files, name="static"),
     ]
     middleware = [
