@@ -33,6 +33,7 @@ from .body_limit import BodyLimitMiddleware
 from .certificate_keys import KeyRing, key_password
 from .certificate_pages import certificate_routes
 from .collab_endpoint import collab_socket
+from .community import community_routes
 from .encounters import encounter_routes
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .library import library_routes, start_library_live
@@ -131,6 +132,7 @@ def create_app(settings: Settings) -> Starlette:
         *people_routes(),  # profiles, requests, inbox, offers, /api/match
         *certificate_routes(),
         *library_routes(),
+        *community_routes(),  # questions to the community, answers (server/community)
         *encounter_routes(),  # encounters with scripts, what changed since (server/encounters)
         Mount("/static", static_files, name="static"),
     ]
