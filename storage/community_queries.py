@@ -3,6 +3,7 @@ caller's, for a write that also queues an email)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from sqlmodel import col
 
+from collab.erase import mention_pattern, scrub_string
 from domain.community import NewQuestion, QuestionRef, for_helper
 from storage.accounts import User
 from storage.community import CommunityAnswer, CommunityQuestion, CommunityQuestionSkill
@@ -236,3 +238,27 @@ def link_resource(engine: Engine, answer_id: int, resource_id: int) -> None:
             .where(col(CommunityAnswer.id) == answer_id)
             .values(library_resource_id=resource_id)
         )
+
+
+def scrub_community_mentions(engine: Engine, needles: Sequence[str]) -> int:
+    """ForgetMe: a person's name or email written in others' questions and answers becomes
+    "former member" (their own questions and answers go with their account)."""
+    pattern = mention_pattern(list(needles))
+    if pattern is None:
+        return 0
+    changed = 0
+    with write_transaction(engine) as connection:
+        for table, column in (
+            (CommunityQuestion.__table__, "title"),
+            (CommunityQuestion.__table__, "body"),
+            (CommunityAnswer.__table__, "body"),
+        ):
+            for key, value in connection.execute(sa.select(table.c.id, table.c[column])).all():
+                clean = scrub_string(value, pattern)
+                if clean != value:
+                    clean = clean[:200] if column == "title" else clean
+                    connection.execute(
+                        sa.update(table).where(table.c.id == key).values({column: clean})
+                    )
+                    changed += 1
+    return changed

@@ -7,13 +7,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from pycrdt import Doc
 from sqlalchemy import Connection, Engine
 from sqlmodel import col
 
+from collab.erase import FORMER_MEMBER, mention_pattern, scrub, scrub_string
 from domain.encounter_scripts import Record, Script
 from storage.accounts import User
 from storage.database import write_transaction
 from storage.encounters import Encounter, EncounterScript
+from storage.log_queries import normalised
 from storage.models import utcnow
 from storage.people import Mentorship
 
@@ -166,3 +169,50 @@ def add_script(engine: Engine, script: Script, created_by: int) -> None:
             )
     except sa.exc.IntegrityError:
         raise ScriptTaken("A script with that name exists already.") from None
+
+
+# -- ForgetMe -------------------------------------------------------------------------
+
+
+def _scrubbed_state(update: bytes, needles: Sequence[str]) -> bytes | None:
+    """The stored curriculum state with every mention replaced, re-encoded so that no
+    deleted text stays in it; None when a mention would remain anyway."""
+    doc = Doc()
+    doc.apply_update(update)
+    scrub(doc, list(needles), FORMER_MEMBER)
+    fresh = normalised(doc.get_update())
+    found = any(n and n.encode() in fresh for n in needles)
+    return None if found else fresh
+
+
+def scrub_encounter_mentions(engine: Engine, needles: Sequence[str]) -> int:
+    """ForgetMe: a person's name or email in anyone's encounter notes, answers or stored
+    curriculum states becomes "former member" (their own encounters, as member or
+    author, go with their account). Returns how many encounters changed."""
+    pattern = mention_pattern(list(needles))
+    if pattern is None:
+        return 0
+    changed = 0
+    with write_transaction(engine) as connection:
+        rows = connection.execute(
+            sa.select(
+                col(Encounter.id),
+                col(Encounter.notes),
+                col(Encounter.answers),
+                col(Encounter.baseline),
+            )  # fmt: skip
+        ).all()
+        for row in rows:
+            notes = scrub_string(row.notes, pattern)
+            answers = [scrub_string(a, pattern) for a in row.answers]
+            baseline = row.baseline
+            if baseline is not None and any(n and n.encode() in baseline for n in needles):
+                baseline = _scrubbed_state(bytes(baseline), needles)
+            if (notes, answers, baseline) != (row.notes, list(row.answers), row.baseline):
+                connection.execute(
+                    sa.update(Encounter.__table__)
+                    .where(col(Encounter.id) == row.id)
+                    .values(notes=notes, answers=answers, baseline=baseline)
+                )
+                changed += 1
+    return changed

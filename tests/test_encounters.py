@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from collab import edits
 from tests.encounters import NOTES, encounter_id, mentorship, record
 from tests.people import counts, import_personas, user_id
-from tests.web import WEB_ENV, csrf_token, signed_in
+from tests.read_model_checks import database_of, rows_match
+from tests.web import WEB_ENV, csrf_token, database_mentions, signed_in
+from tests.yclient import peer
 
 CHARLIE, MILES, KENJI, SAM = (
     "charlie@example.org", "miles@example.org", "kenji@example.org", "sam@example.org",
@@ -144,3 +147,32 @@ async def test_staff_add_scripts_that_mentors_then_use(programme):
         )  # fmt: skip
         page = (await miles.get(f"/encounters/{encounter_id(created)}")).text
         assert "Career change" in page and "Nights on call." in page
+
+
+async def test_forgetting_someone_scrubs_them_from_others_encounters_and_questions(programme):
+    url = programme.env["DATABASE_URL"]
+    doc_id = await mentorship(programme, CHARLIE, MILES)
+    charlie = user_id(url, CHARLIE)
+    async with peer(programme.ws_url, doc_id, token=programme.token(CHARLIE)) as member:
+        edits.add_item(member.doc, title="Kenji's kata", item_id="kata", assigned_by=KENJI)
+        with database_of(programme) as engine:
+            await rows_match(engine, doc_id, member.doc)
+    async with signed_in(programme, MILES) as miles:
+        notes = f"Kenji ({KENJI}) will pair with Charlie next week."
+        created = encounter_id(await record(miles, charlie, notes=notes))
+    async with signed_in(programme, CHARLIE) as asker:
+        token = await csrf_token(asker, "/community")
+        asked = await asker.post(
+            "/community",
+            data={"title": "Is Kenji's pairing style good for me?", "skills": "pair programming",
+                  "csrf_token": token},
+        )  # fmt: skip
+        assert asked.status_code == 303
+    mentions = [m for m in database_mentions(url, [KENJI, "Kenji"]) if "encounter" in m]
+    assert mentions and any("baseline" in m for m in mentions)
+    programme.cli("forget", KENJI)
+    left = database_mentions(url, [KENJI, "Kenji"])
+    assert not [m for m in left if m.startswith(("encounter", "community"))], left
+    async with signed_in(programme, CHARLIE) as reader:
+        page = (await reader.get(f"/encounters/{created}")).text
+        assert "former member (former member) will pair with Charlie" in page
