@@ -50,6 +50,9 @@ async def test_a_mentor_records_an_encounter_the_member_reads_and_is_emailed(pro
         assert NOTES in page and "Get a junior developer job." in page
         assert "This is the first encounter" in page and f'href="/curricula/{doc_id}"' in page
         assert "Edit the notes" not in page
+        assert (
+            f'href="/people/{charlie}/encounters"' in (await reader.get(f"/people/{charlie}")).text
+        )
         listed = (await reader.get(f"/people/{charlie}/encounters")).text
         assert f'href="/encounters/{created}"' in listed
         assert f'href="/encounters/{created}"' in (await reader.get("/encounters")).text
