@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from storage.community_queries import open_questions_for
 from storage.database import make_engine
@@ -29,8 +30,9 @@ LINK = "https://example.org/thinking-recursively"
 
 
 @pytest.fixture
-def programme(server_factory, smtp, tmp_path):
-    server = server_factory(**WEB_ENV, **smtp.env())
+def programme(server_factory, database_url, smtp, tmp_path):
+    """On SQLite and on PostgreSQL."""
+    server = server_factory(database_url, **WEB_ENV, **smtp.env())
     import_personas(server, tmp_path)
     return server
 
@@ -114,8 +116,8 @@ async def test_a_question_reaches_those_who_offer_its_skills_and_the_answer_help
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            state, added_by = connection.exec_driver_sql(
-                "SELECT state, added_by FROM resource WHERE url = ?", (LINK,)
+            state, added_by = connection.execute(
+                sa.text("SELECT state, added_by FROM resource WHERE url = :u"), {"u": LINK}
             ).one()
         assert (state, added_by) == ("suggested", user_id(url, CHARLIE))
         # answered: no longer among the open questions a helper is shown

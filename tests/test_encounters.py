@@ -20,8 +20,9 @@ TABLES = ["encounter", "notification_outbox"]
 
 
 @pytest.fixture
-def programme(server_factory, smtp, tmp_path):
-    server = server_factory(**WEB_ENV, **smtp.env())
+def programme(server_factory, database_url, smtp, tmp_path):
+    """On SQLite and on PostgreSQL."""
+    server = server_factory(database_url, **WEB_ENV, **smtp.env())
     import_personas(server, tmp_path)
     return server
 
