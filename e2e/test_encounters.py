@@ -30,7 +30,7 @@ from .conftest import (
     new_context,
     start_server,
 )
-from .test_editor import add_card
+from .test_editor import add_card, card
 
 CHARLIE = Person("charlie@example.org", "Charlie", "member")
 MILES = Person("miles@example.org", "Miles", "mentor")
@@ -129,4 +129,8 @@ def test_a_mentor_records_an_encounter_and_sees_what_changes_since(
     expect(miles.locator("#since-live")).to_contain_text(
         "added Recursion: base cases first", timeout=LIVE
     )
+    card(charlie, "Recursion: base cases first").locator("textarea").fill("Factorial first.")
+    expect(miles.locator("#since-live")).to_contain_text(
+        "wrote notes on Recursion: base cases first: “Factorial first.”", timeout=2 * LIVE
+    )  # notes change no read-model row: the page checks every few seconds too
     assert_no_serious_violations(miles)

@@ -4,11 +4,12 @@ changed on the curriculum since the one before (and, for the latest, live since 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from storage.encounter_queries import (
     encounters_by_mentor,
@@ -20,11 +21,13 @@ from storage.encounter_queries import (
 from storage.encounters import Encounter
 from storage.mentoring_queries import mentorships_of
 
-from ..live_feed import feed_stream
+from ..live_feed import KEEPALIVE_SECONDS, SSE_HEADERS, sse_message
 from ..people_pages import signed_in
 from ..templating import render, render_fragment
 from . import changes
 from .common import NOT_YOURS, can_see_member, member_of_path, visible_encounter
+
+POLL_SECONDS = 3.0  # notes change no read-model row: checked this often as well
 
 
 def _names(engine: Any, encounters: list[Encounter]) -> dict[int, str]:
@@ -88,16 +91,41 @@ async def encounter_page(request: Request) -> Response:
 
 
 async def changes_stream(request: Request) -> Response:
-    """GET /encounters/{id}/changes/stream: "since this encounter", live (SSE)."""
+    """GET /encounters/{id}/changes/stream: "since this encounter", live (SSE).
+
+    Sent again after each read-model change of the curriculum (cards added, moved,
+    removed) and, since notes alone change no read-model row, checked every
+    POLL_SECONDS as well; sent only when it differs from what the page shows."""
     user = signed_in(request)
     encounter = await visible_encounter(request, user)
     doc_id = encounter.doc_id
     if doc_id is None:
         raise HTTPException(404, "This encounter has no curriculum to follow.")
 
-    async def render_changes() -> tuple[set[str] | None, str] | None:
+    async def render_changes() -> str:
         window = await changes.since(request.app.state, encounter)
-        html = render_fragment(request, "encounters/_changes.html", {"window": window})
-        return {doc_id}, html
+        return render_fragment(request, "encounters/_changes.html", {"window": window})
 
-    return feed_stream(request, render_changes)
+    async def events() -> AsyncIterator[bytes]:
+        with request.app.state.read_model.change_feed() as feed:
+            shown = await render_changes()
+            yield sse_message(shown)
+            quiet = 0.0
+            while True:
+                try:
+                    changed = await asyncio.wait_for(feed.get(), POLL_SECONDS)
+                except TimeoutError:
+                    changed = None
+                if changed is not None and changed != doc_id:
+                    continue
+                html = await render_changes()
+                if html != shown:
+                    shown, quiet = html, 0.0
+                    yield sse_message(html)
+                else:
+                    quiet += POLL_SECONDS if changed is None else 0.0
+                    if quiet >= KEEPALIVE_SECONDS:
+                        quiet = 0.0
+                        yield b": keepalive\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
