@@ -34,7 +34,9 @@ from .body_limit import BodyLimitMiddleware
 from .certificate_keys import KeyRing, key_password
 from .certificate_pages import certificate_routes
 from .collab_endpoint import collab_socket
+from .community import community_routes
 from .dashboards import dashboard_routes
+from .encounters import encounter_routes
 from .goals import goal_routes
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .library import library_routes, start_library_live
@@ -142,6 +144,8 @@ def create_app(settings: Settings) -> Starlette:
         *library_routes(),
         *goal_routes(),  # the editor's dream job panel: skill suggestions and coverage
         *dashboard_routes(),  # /dashboard, its JSON, the workload warning
+        *community_routes(),  # questions to the community, answers (server/community)
+        *encounter_routes(),  # encounters with scripts, what changed since (server/encounters)
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

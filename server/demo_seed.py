@@ -17,8 +17,10 @@ from storage.account_queries import add_user, get_user_by_email
 from storage.curriculum_queries import create_curriculum
 from storage.models import Document
 
+from .community.demo import seed_community
 from .demo_history import demo_shift, seed_history
 from .demo_people import seed_people
+from .encounters.demo import seed_encounters
 from .library.demo import seed_library
 
 
@@ -62,4 +64,6 @@ def seed_demo(engine: Engine) -> list[str]:
         created.append(f"{demo.title} (/curricula/{demo.doc_id})")
     created += seed_people(engine)  # profiles and open requests (server/demo_people.py)
     created += seed_library(engine)
+    created += seed_encounters(engine)  # after the curricula and people it is about
+    created += seed_community(engine)
     return created

@@ -34,7 +34,9 @@ from collab.room import SERVER
 from collab.rooms import RoomManager
 from storage.account_queries import delete_user
 from storage.accounts import User
+from storage.community_queries import scrub_community_mentions
 from storage.curriculum_queries import curricula_rows, delete_document, set_title
+from storage.encounter_queries import scrub_encounter_mentions
 from storage.library_queries import scrub_library_mentions
 from storage.profile_queries import rewrite_mentions
 from storage.update_log import UpdateLog
@@ -81,6 +83,8 @@ async def forget_user(
             rewrite_mentions, engine, needles, lambda text: scrub_string(text, pattern)
         )
     await asyncio.to_thread(scrub_library_mentions, engine, needles)
+    await asyncio.to_thread(scrub_encounter_mentions, engine, needles)
+    await asyncio.to_thread(scrub_community_mentions, engine, needles)
     await asyncio.to_thread(delete_user, engine, user.id)  # with their reviews
     log.info(
         "erased user %s (%d curricula deleted, %d kept and scrubbed)",

@@ -21,6 +21,8 @@ from sqlmodel import Session, SQLModel, func, select
 
 import storage.accounts  # noqa: F401  (its tables are part of SQLModel.metadata)
 import storage.certificates  # noqa: F401
+import storage.community  # noqa: F401
+import storage.encounters  # noqa: F401
 import storage.library  # noqa: F401
 import storage.notifications  # noqa: F401
 import storage.people  # noqa: F401

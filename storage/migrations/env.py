@@ -9,6 +9,8 @@ from sqlmodel import SQLModel
 
 import storage.accounts  # noqa: F401  (registers the tables on SQLModel.metadata)
 import storage.certificates  # noqa: F401
+import storage.community  # noqa: F401
+import storage.encounters  # noqa: F401
 import storage.library  # noqa: F401
 import storage.models  # noqa: F401
 import storage.notifications  # noqa: F401
