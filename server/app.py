@@ -34,6 +34,7 @@ from .certificate_keys import KeyRing, key_password
 from .certificate_pages import certificate_routes
 from .collab_endpoint import collab_socket
 from .health import git_commit, healthz, metrics_endpoint, version_info
+from .joining import joining_routes
 from .library import library_routes, start_library_live
 from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
@@ -130,6 +131,7 @@ def create_app(settings: Settings) -> Starlette:
         *people_routes(),  # profiles, requests, inbox, offers, /api/match
         *certificate_routes(),
         *library_routes(),
+        *joining_routes(),  # applications to join, and staff's review
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

@@ -64,6 +64,8 @@ class Settings:
     # certificates (docs/certificates.md): the issuer's public URL, the signing keys' password
     public_url: str | None = None  # unset: the URL each request arrived at
     certificate_key_password: str | None = None  # unset: derived from SECRET_KEY
+    # joining (docs/joining.md): where a new person books their introduction meeting
+    introduction_booking_url: str | None = None  # unset: staff write to arrange it
 
     @property
     def is_production(self) -> bool:
@@ -265,6 +267,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         **_email_settings(env, defaults),
         public_url=_public_url(env, environment),
         certificate_key_password=_certificate_key_password(env, environment),
+        introduction_booking_url=_http_url(
+            "INTRODUCTION_BOOKING_URL", env.get("INTRODUCTION_BOOKING_URL"), environment
+        ),
     )
 
 
