@@ -279,11 +279,12 @@ async def test_applying_is_rate_limited_like_signing_in(server_factory):
 def test_the_welcome_email_without_a_booking_page_says_the_team_will_write():
     from types import SimpleNamespace
 
+    from server.joining.review import WELCOME  # registers the kind
     from server.notifications import compose
 
     person = SimpleNamespace(name="Sam", email="sam@example.org")
     subject, body = compose(
-        "welcome", person=person, site_url="https://mentorhub.example.org", note="",
+        WELCOME.key, person=person, site_url="https://mentorhub.example.org", note="",
         applied_as="member", provider=None, dev_sign_in=False, booking_url=None,
         settings_url="https://mentorhub.example.org/settings/notifications",
     )  # fmt: skip
