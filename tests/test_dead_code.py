@@ -37,12 +37,9 @@ USED_ELSEWHERE = {
     "goals_of": "the dashboards to come (docs/read-model.md)",
     "events_for": "the dashboards to come (docs/read-model.md)",
     "events_for_curricula": "the dashboards to come (docs/read-model.md)",
-    "events_of_member": "the dashboards to come (docs/read-model.md)",
     "programme_events": "the dashboards to come (docs/read-model.md)",
     "finished_with_urls": "the dashboards to come (docs/read-model.md)",
     "free": "templates/people/_inbox.html (a mentor's free places)",
-    "overviews_of_mentor": "the dashboards to come (docs/read-model.md)",
-    "overviews_of_member": "the dashboards to come (docs/read-model.md)",
     "update_item": "tests (the read model against random edits); card editing forms to come",
     "delete_item": "tests (the read model against random edits); card editing forms to come",
     "delete_goal": "tests (the read model against random edits); the goals editor to come",
@@ -56,8 +53,6 @@ USED_ELSEWHERE = {
     "median_minutes_by_url": "the workload warning's cross-member fallback (docs/library.md)",
     "resource_by_url": "tests; badges and the workload warning (docs/library.md)",
     "resources_added_by": "the mentors' badges to come (docs/library.md)",
-    "reviews_by": "the first-review badge to come (docs/library.md)",
-    "finishes_of_resources_added_by": "the mentors' badge to come (docs/library.md)",
 }
 
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 import storage.accounts  # noqa: F401  (its tables are part of SQLModel.metadata)
 import storage.applications  # noqa: F401
+import storage.badges  # noqa: F401
 import storage.certificates  # noqa: F401
 import storage.library  # noqa: F401
 import storage.notifications  # noqa: F401

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 import storage.accounts  # noqa: F401  (registers the tables on SQLModel.metadata)
 import storage.applications  # noqa: F401
+import storage.badges  # noqa: F401
 import storage.certificates  # noqa: F401
 import storage.library  # noqa: F401
 import storage.models  # noqa: F401
