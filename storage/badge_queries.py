@@ -88,11 +88,14 @@ def badges_of(engine: Engine, user_id: int) -> list[EarnedBadge]:
             .where(col(BadgeAward.user_id) == user_id)
             .order_by(col(BadgeAward.earned_at), col(BadgeAward.code))
         ).all()
-    known = {definition.code: definition for definition in BADGES}
+    known = {definition.code: (order, definition) for order, definition in enumerate(BADGES)}
+    shown = [row for row in rows if row.code in known]
+    shown.sort(key=lambda row: (row.earned_at, known[row.code][0]))  # ties: display order
     return [
-        EarnedBadge(row.code, known[row.code].title, known[row.code].description, row.earned_at)
-        for row in rows
-        if row.code in known
+        EarnedBadge(
+            row.code, known[row.code][1].title, known[row.code][1].description, row.earned_at
+        )
+        for row in shown
     ]
 
 
