@@ -6,6 +6,7 @@ never tells whether an email has an account."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -15,10 +16,11 @@ import sqlalchemy as sa
 
 from storage.database import make_engine
 from tests.oidc_provider import OIDCProvider
+from tests.polling import until
 from tests.server_process import ServerProcess
 from tests.smtp_server import TestSMTPServer
 from tests.test_auth_oidc import oidc_sign_in
-from tests.web import WEB_ENV, client, csrf_in, csrf_token, signed_in
+from tests.web import WEB_ENV, client, csrf_in, csrf_token, database_mentions, signed_in
 
 STAFF = "stella@example.org"
 BOOKING = "https://calendar.example.org/mentorhub-intro"
@@ -291,3 +293,48 @@ def test_the_welcome_email_without_a_booking_page_says_the_team_will_write():
     assert subject == "Welcome to mentorHub, Sam"
     assert "The team will write to you to arrange a first conversation." in body
     assert "to join as a member" in body and "sam@example.org" in body
+
+
+async def test_staff_see_a_new_application_arrive_live(joining):
+    async with signed_in(joining, STAFF) as staff:
+        seen: list[str] = []
+
+        async def listen() -> None:
+            async with staff.stream("GET", "/applications/stream") as stream:
+                async for line in stream.aiter_lines():
+                    seen.append(line)
+
+        listener = asyncio.create_task(listen())
+        try:
+            # The stream sends the list each time it changes. Whether the first application
+            # comes before or after the stream's first look, a next one is a change it sends.
+            async with client(joining) as stranger:
+                for n in range(20):
+                    name = f"Sam Starter {n}"
+                    answer = await apply(stranger, "member", {**SAM, "name": name})
+                    assert answer.status_code == 303
+                    try:
+                        await until(
+                            lambda: seen,
+                            lambda lines, name=name: any(name in line for line in lines),
+                            timeout=2,
+                        )
+                        break
+                    except AssertionError:
+                        continue
+            assert any("Sam Starter" in line and "/applications/" in line for line in seen)
+        finally:
+            listener.cancel()
+    async with client(joining) as stranger:
+        assert (await stranger.get("/applications/stream")).status_code == 303
+
+
+async def test_forget_me_takes_the_accepted_application_with_the_account(joining):
+    async with client(joining) as stranger:
+        assert (await apply(stranger, "mentor", RITA)).status_code == 303
+    [application] = applications(joining)
+    async with signed_in(joining, STAFF) as staff:
+        assert (await decide(staff, application["id"], "accept", "")).status_code == 303
+    joining.cli("forget", "rita@example.org")
+    assert applications(joining) == []
+    assert database_mentions(joining.env["DATABASE_URL"], ["Rita Recursion", "rita@example"]) == []

@@ -20,6 +20,7 @@ def joining_routes() -> list[Route]:
         Route("/join/member", apply.member_apply, methods=POST),
         Route("/join/thanks", apply.thanks_page),
         Route("/applications", review.applications_page),
+        Route("/applications/stream", review.applications_stream),
         Route("/applications/{id}", review.application_page),
         Route("/applications/{id}/accept", review.accept_application, methods=POST),
         Route("/applications/{id}/decline", review.decline_application, methods=POST),

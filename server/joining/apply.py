@@ -17,6 +17,7 @@ from storage.application_queries import insert_application
 
 from ..auth.ratelimit import sign_in_limited
 from ..people_forms import Form
+from ..people_live import changes_of
 from ..people_pages import common_context
 from ..templating import render
 from .forms import read_application
@@ -51,6 +52,7 @@ async def _apply(request: Request, kind: str) -> Response:
     if not form.ok:
         return _form_page(request, kind, form, status_code=422)
     application_id = await asyncio.to_thread(insert_application, request.app.state.engine, values)
+    changes_of(request.app.state).changed()  # staff's list shows it at once
     log.info("application %s (%s) received", application_id, kind)
     return RedirectResponse("/join/thanks", status_code=303)
 

@@ -27,9 +27,10 @@ from storage.applications import JoinApplication
 from storage.database import write_transaction
 
 from ..notifications import Kind, notify, register_kind, site_url, wake_outbox
+from ..people_live import changes_of, live_fragment
 from ..people_pages import NOT_FOUND, common_context, path_id, signed_in
 from ..settings import Settings
-from ..templating import render
+from ..templating import render, render_fragment
 
 log = logging.getLogger("mentorhub.joining")
 
@@ -51,15 +52,32 @@ def staff_only(request: Request) -> User:
     return user
 
 
-async def applications_page(request: Request) -> Response:
-    staff_only(request)
-    applications = await asyncio.to_thread(list_applications, request.app.state.engine)
-    context = {
+def _list_context(engine: Any) -> dict[str, Any]:
+    applications = list_applications(engine)
+    return {
         "pending": [a for a in applications if a.state == "pending"],
         "decided": [a for a in applications if a.state != "pending"],
         **common_context(),
     }
+
+
+async def applications_page(request: Request) -> Response:
+    staff_only(request)
+    context = await asyncio.to_thread(_list_context, request.app.state.engine)
     return render(request, "joining/applications.html", context)
+
+
+async def applications_stream(request: Request) -> Response:
+    """GET /applications/stream: the list again (SSE) after each new application or
+    decision here, or within a few seconds of one elsewhere (server/people_live.py)."""
+    staff_only(request)
+    engine = request.app.state.engine
+
+    async def fragment() -> str:
+        context = await asyncio.to_thread(_list_context, engine)
+        return render_fragment(request, "joining/_applications.html", context)
+
+    return live_fragment(request.app.state, fragment)
 
 
 async def _application(request: Request) -> JoinApplication:
@@ -124,6 +142,7 @@ async def accept_application(request: Request) -> Response:
         fresh = await _application(request)
         return _page(request, fresh, 409, note=note, refused=str(refused))
     wake_outbox(request.app.state)
+    changes_of(request.app.state).changed()
     log.info("application %s accepted by %s: user %s", application.id, staff.id, user.id)
     return RedirectResponse(f"/applications/{application.id}", status_code=303)
 
@@ -144,5 +163,6 @@ async def decline_application(request: Request) -> Response:
     except ApplicationRefused as refused:
         fresh = await _application(request)
         return _page(request, fresh, 409, note=note, refused=str(refused))
+    changes_of(request.app.state).changed()
     log.info("application %s declined by %s", application.id, staff.id)
     return RedirectResponse(f"/applications/{application.id}", status_code=303)
