@@ -44,7 +44,7 @@ def insert_application(engine: Engine, values: Mapping[str, Any]) -> int:
         return int(
             connection.execute(
                 sa.insert(TABLE)
-                .values(**values, state="pending", note="", submitted_at=now)
+                .values(**values, state="pending", note="", reply="", submitted_at=now)
                 .returning(col(JoinApplication.id))
             ).scalar_one()
         )
@@ -138,3 +138,13 @@ def accept(connection: Connection, application_id: int, staff_id: int, note: str
 def decline(connection: Connection, application_id: int, staff_id: int, note: str) -> None:
     """Decline the application: nothing else is created."""
     _decide(connection, application_id, "declined", staff_id, note)
+
+
+def record_reply(engine: Engine, application_id: int, outcome: str) -> None:
+    """Note whether the decline's email went out ("sent", or "not sent: why")."""
+    with write_transaction(engine) as connection:
+        connection.execute(
+            sa.update(TABLE)
+            .where(col(JoinApplication.id) == application_id)
+            .values(reply=outcome[:300])
+        )

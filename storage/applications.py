@@ -8,6 +8,7 @@ skill names. Migration `0013`.
 - `user_id` is the account an acceptance created; deleting that account (ForgetMe)
   deletes the application with it.
 - `decided_by` is the staff member who decided; their account going keeps the decision.
+- `reply` says whether the polite email a decline sends went out.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ class JoinApplication(SQLModel, table=True):
     why: str = Field(default="", sa_type=sa.Text)
     state: str = Field(default="pending", sa_type=sa.String(8))
     note: str = Field(default="", sa_type=sa.Text)  # staff's, with the decision
+    # the polite email a decline sends (there is no account, so no outbox): "" before
+    # any, then "sent" or "not sent: <why>"
+    reply: str = Field(default="", sa_type=sa.String(300))
     submitted_at: datetime = _timestamp()
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decided_by: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")

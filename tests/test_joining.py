@@ -159,7 +159,7 @@ async def decide_again(staff: httpx.AsyncClient, application_id: int) -> httpx.R
     )
 
 
-async def test_a_declined_application_creates_nothing(joining, smtp_server):
+async def test_a_declined_application_creates_nothing_but_a_polite_email(joining, smtp_server):
     async with client(joining) as stranger:
         assert (await apply(stranger, "member", SAM)).status_code == 303
     [application] = applications(joining)
@@ -169,20 +169,43 @@ async def test_a_declined_application_creates_nothing(joining, smtp_server):
         page = await staff.get(declined.headers["location"])
         assert "declined" in page.text and "Not this round." in page.text
         assert "Accept and send" not in page.text  # decided: no buttons any more
-        # a welcome sent for another application proves the outbox ran; Sam got nothing
-        async with client(joining) as stranger:
-            assert (await apply(stranger, "mentor", RITA)).status_code == 303
-        rita = applications(joining)[-1]
-        assert (await decide(staff, rita["id"], "accept", "")).status_code == 303
-    smtp_server.inbox.wait_for(lambda got: len(got) == 1)
-    assert [m["To"] for m in smtp_server.inbox.messages] == ["rita@example.org"]
-    assert users(joining) == [STAFF, "rita@example.org"]
-    assert rows(joining, "SELECT user_id FROM profile WHERE user_id NOT IN "
-                "(SELECT id FROM user_account WHERE email = 'rita@example.org')") == []  # fmt: skip
+        [email] = smtp_server.inbox.wait_for(lambda got: len(got) == 1)
+        assert email["To"] == "sam@example.org"
+        assert email["Subject"] == "Your application to mentorHub"
+        body = email.get_content()
+        assert "Hello Sam Starter" in body and "Not this round." in body
+        assert f"{joining.url}/join" in body
+        await until(
+            lambda: staff.get(declined.headers["location"]),
+            lambda page: "A polite email with this note was sent" in page.text,
+            what="the page saying the email went out",
+        )
+    assert users(joining) == [STAFF]
+    assert rows(joining, "SELECT user_id FROM profile") == []
+    assert rows(joining, "SELECT id FROM notification_outbox") == []
     async with client(joining) as browser:
         token = await csrf_token(browser)
         refused = await browser.post("/auth/dev", data={"email": SAM["email"], "csrf_token": token})
         assert refused.status_code == 400  # no account to sign in to
+
+
+async def test_staff_are_told_when_the_decline_email_could_not_be_sent(server_factory):
+    unreachable = TestSMTPServer()  # never started: connections are refused
+    server = server_factory(**WEB_ENV, **unreachable.env())
+    server.add_user(STAFF, role="staff")
+    async with client(server) as stranger:
+        assert (await apply(stranger, "member", SAM)).status_code == 303
+    [application] = applications(server)
+    async with signed_in(server, STAFF) as staff:
+        declined = await decide(staff, application["id"], "decline", "")
+        assert declined.status_code == 303
+        page = await until(
+            lambda: staff.get(declined.headers["location"]),
+            lambda page: "could not be sent" in page.text,
+            what="the page saying the email did not go out",
+        )
+        assert "please write to them yourself" in page.text
+    assert applications(server)[0]["reply"].startswith("not sent: ")
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 
 Accepting creates the account and the profile and queues the welcome email in one
 transaction (the email is sent if and only if the account was made); declining creates
-nothing. Everyone but staff gets 403 (and anyone signed out is sent to sign in).
+nothing but a polite email with the note (`declines.py`). Everyone but staff gets 403
+(and anyone signed out is sent to sign in).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import logging
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -31,6 +33,7 @@ from ..people_live import changes_of, live_fragment
 from ..people_pages import NOT_FOUND, common_context, path_id, signed_in
 from ..settings import Settings
 from ..templating import render, render_fragment
+from .declines import decline_message, send_decline
 
 log = logging.getLogger("mentorhub.joining")
 
@@ -165,4 +168,12 @@ async def decline_application(request: Request) -> Response:
         return _page(request, fresh, 409, note=note, refused=str(refused))
     changes_of(request.app.state).changed()
     log.info("application %s declined by %s", application.id, staff.id)
-    return RedirectResponse(f"/applications/{application.id}", status_code=303)
+    outbox = request.app.state.outbox
+    message = decline_message(application, note, site_url(request))
+    polite_email = BackgroundTask(
+        send_decline, request.app.state.engine, outbox.sender, outbox.from_address,
+        application.id, message,
+    )  # fmt: skip
+    return RedirectResponse(
+        f"/applications/{application.id}", status_code=303, background=polite_email
+    )

@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("why", sa.Text(), nullable=False),
         sa.Column("state", sa.String(8), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("reply", sa.String(300), nullable=False),
         sa.Column("submitted_at", Timestamp, server_default=sa.func.now(), nullable=False),
         sa.Column("decided_at", Timestamp, nullable=True),
         sa.Column("decided_by", sa.Integer(), nullable=True),
