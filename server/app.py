@@ -39,6 +39,7 @@ from .dashboards import dashboard_routes
 from .encounters import encounter_routes
 from .goals import goal_routes
 from .health import git_commit, healthz, metrics_endpoint, version_info
+from .joining import joining_routes
 from .library import library_routes, start_library_live
 from .live import curricula_stream, timeline_stream
 from .logs import RequestIdMiddleware
@@ -146,6 +147,7 @@ def create_app(settings: Settings) -> Starlette:
         *dashboard_routes(),  # /dashboard, its JSON, the workload warning
         *community_routes(),  # questions to the community, answers (server/community)
         *encounter_routes(),  # encounters with scripts, what changed since (server/encounters)
+        *joining_routes(),  # applications to join, and staff's review
         Mount("/static", static_files, name="static"),
     ]
     middleware = [

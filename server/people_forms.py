@@ -86,7 +86,7 @@ def _number(
     except ValueError:
         form.errors[name] = "Write a number, like 2 or 1.5."
         return 0.0
-    if math.isnan(value) or value < 0 or (whole and value != int(value)):
+    if not math.isfinite(value) or value < 0 or (whole and value != int(value)):
         form.errors[name] = "Write a whole number, 0 or more." if whole else "Write a number."
         return 0.0
     return value

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from storage.badge_queries import badges_of
 from storage.notification_queries import preferences, set_preferences
 from storage.profile_queries import get_person, update_profile
 
@@ -42,10 +43,18 @@ async def save_profile(request: Request) -> Response:
 
 async def person_page(request: Request) -> Response:
     user = signed_in(request)
-    person = await asyncio.to_thread(get_person, request.app.state.engine, path_id(request, "id"))
+    engine = request.app.state.engine
+    person = await asyncio.to_thread(get_person, engine, path_id(request, "id"))
     if person is None:
         raise HTTPException(404, NOT_FOUND)
-    context = {"person": person, "is_me": person.user_id == user.id, **common_context()}
+    is_me = person.user_id == user.id
+    context = {
+        "person": person,
+        "is_me": is_me,
+        "badges": await asyncio.to_thread(badges_of, engine, person.user_id),
+        "badges_owner": "you" if is_me else person.profile.name,
+        **common_context(),
+    }
     return render(request, "people/person.html", context)
 
 

@@ -35,6 +35,7 @@ from storage.read_model_writer import (
     sync_document,
 )
 
+from .badge_awarding import award_off_the_loop
 from .notices import follow, stop
 
 log = logging.getLogger("mentorhub.read_model")
@@ -225,7 +226,8 @@ class ReadModelSync:
         self._lag.observe(loop.time() - due.first_change)
         if result is not None:
             self._events.inc(result.events)
-            if result.changed:
+            if result.changed:  # new events or goals: badges for its member and mentors
+                await award_off_the_loop(self._engine, doc_id=doc_id)
                 await self._tell(doc_id)
         return True
 

@@ -74,6 +74,8 @@ class Settings:
     default_hours_per_week: float = 5.0
     stalled_after_days: int = 14
     workload_horizon_weeks: int = 2
+    # joining (docs/joining.md): where a new person books their introduction meeting
+    introduction_booking_url: str | None = None  # unset: staff write to arrange it
 
     @property
     def is_production(self) -> bool:
@@ -283,6 +285,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         public_url=_public_url(env, environment),
         certificate_key_password=_certificate_key_password(env, environment),
         **_dashboard_settings(env, defaults),
+        introduction_booking_url=_http_url(
+            "INTRODUCTION_BOOKING_URL", env.get("INTRODUCTION_BOOKING_URL"), environment
+        ),
     )
 
 

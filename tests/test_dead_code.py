@@ -45,8 +45,6 @@ USED_ELSEWHERE = {
     "outside_models": "storage/migrations/env.py: Alembic's include_name",
     "resource_by_url": "tests; badges and the workload warning (docs/library.md)",
     "resources_added_by": "the mentors' badges to come (docs/library.md)",
-    "reviews_by": "the first-review badge to come (docs/library.md)",
-    "finishes_of_resources_added_by": "the mentors' badge to come (docs/library.md)",
     "target_label": "templates/_timeline.html",
     "programme_events": "read-model API; the staff dashboard reads finished_times",
     "activity_chart": "templates/dashboards/_member.html, _staff.html",

@@ -11,6 +11,7 @@ from pycrdt import Map
 
 from collab import edits
 from collab.schema import read_curriculum
+from storage.badge_queries import badges_of
 from storage.library_figures import (
     MedianTime,
     finishes_of_resources_added_by,
@@ -179,6 +180,8 @@ async def test_only_who_finished_rates_it_and_the_timeline_asks_them(setup):
             page=page,
         )
         assert saved.status_code == 303
+        # awarded before the answer: Ann's first review earns her the "First review" badge
+        assert "first-review" in [b.code for b in badges_of(people.engine, people.ids[ann])]
         assert "Your rating: 4 of 5" in (await browser.get(timeline)).text
         resaved = await post_form(browser, f"{page}/review", {"rating": "5"}, page=page)
         assert resaved.status_code == 303

@@ -20,6 +20,8 @@ from sqlalchemy import Engine, make_url
 from sqlmodel import Session, SQLModel, func, select
 
 import storage.accounts  # noqa: F401  (its tables are part of SQLModel.metadata)
+import storage.applications  # noqa: F401
+import storage.badges  # noqa: F401
 import storage.certificates  # noqa: F401
 import storage.community  # noqa: F401
 import storage.encounters  # noqa: F401

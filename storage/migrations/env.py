@@ -8,6 +8,8 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 import storage.accounts  # noqa: F401  (registers the tables on SQLModel.metadata)
+import storage.applications  # noqa: F401
+import storage.badges  # noqa: F401
 import storage.certificates  # noqa: F401
 import storage.community  # noqa: F401
 import storage.encounters  # noqa: F401
