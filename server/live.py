@@ -39,6 +39,9 @@ async def timeline_stream(request: Request) -> Response:
     async def events() -> AsyncIterator[bytes]:
         async with rooms.using(doc_id) as room:
             seen = room.version
+            # Sent at once: a change between the page's rendering and this connection
+            # would otherwise show only at the next change.
+            yield await render(room.doc)
             while True:
                 version = await room.wait_changed(seen, KEEPALIVE_SECONDS)
                 if version == seen:
