@@ -22,6 +22,7 @@ from storage.database import make_engine
 from storage.update_log import UpdateLog
 
 from . import pages, urls  # noqa: F401 - urls registers the {…:id} path convertor
+from .access_changes import AccessWatcher, OpenAccess
 from .account import account_routes
 from .auth.csrf import CSRFMiddleware
 from .auth.oidc import make_oidc_client
@@ -84,6 +85,11 @@ def create_app(settings: Settings) -> Starlette:
         app.state.outbox = start_outbox(engine, settings)  # emails (server/notifications)
         app.state.certificate_keys = KeyRing(engine, key_password(settings))
         app.state.library = await start_library_live(engine, app.state.read_model, app.state.redis)
+        app.state.open_access = OpenAccess(engine)  # who has what open, to close it on a change
+        app.state.access_watcher = AccessWatcher(
+            engine, app.state.open_access, settings.access_change_poll_seconds, app.state.redis
+        )
+        await app.state.access_watcher.start()
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -94,6 +100,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             for task in background:
                 task.cancel()
+            await app.state.access_watcher.aclose()
             await app.state.outbox.aclose()
             await rooms.close()
             await app.state.library.aclose()

@@ -64,6 +64,7 @@ class Settings:
     # certificates (docs/certificates.md): the issuer's public URL, the signing keys' password
     public_url: str | None = None  # unset: the URL each request arrived at
     certificate_key_password: str | None = None  # unset: derived from SECRET_KEY
+    access_change_poll_seconds: float = 1.0  # how soon a change made elsewhere closes connections
 
     @property
     def is_production(self) -> bool:
@@ -265,6 +266,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         **_email_settings(env, defaults),
         public_url=_public_url(env, environment),
         certificate_key_password=_certificate_key_password(env, environment),
+        access_change_poll_seconds=_float(
+            env, "ACCESS_CHANGE_POLL_SECONDS", defaults.access_change_poll_seconds
+        ),
     )
 
 

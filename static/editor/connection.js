@@ -11,7 +11,19 @@ const TEXT = {
   offline: "Offline — your edits will sync when you reconnect",
   refused: "Not connected: the server refused this session — sign in again",
 };
+// Close codes (docs/auth.md, "When access changes"): 1008 - no access (any more): never
+// retry; 4001 - your rights on this document changed: open the page again, which gives
+// the editor (and its socket) the new rights.
 const POLICY_VIOLATION = 1008;
+const ACCESS_CHANGED = 4001;
+const REASONS = {
+  "not allowed": TEXT.refused,
+  "signed out": "Not connected: you signed out — sign in again",
+  "access revoked": "Not connected: the access this editor used was revoked",
+  "role changed": "Not connected: your role changed and no longer lets you open this curriculum",
+  "removed from curriculum": "Not connected: you were removed from this curriculum",
+  "account removed": "Not connected: this account was removed",
+};
 
 export class ConnectionStatus {
   constructor(provider, element) {
@@ -30,10 +42,15 @@ export class ConnectionStatus {
     // the server says we may not open this document (signed out, or access taken
     // away): retrying cannot help, so stop, and say so
     this.refused = false;
+    this.refusal = TEXT.refused;
     this.onClose = (event) => {
-      if (event && event.code === POLICY_VIOLATION && event.reason === "not allowed") {
+      if (event && event.code === POLICY_VIOLATION) {
         this.refused = true;
+        this.refusal = REASONS[event.reason] || (event.reason ? `Not connected: ${event.reason}` : TEXT.refused);
         provider.disconnect();
+      } else if (event && event.code === ACCESS_CHANGED) {
+        provider.disconnect();
+        window.location.reload(); // the page and its socket open with the new rights
       }
       this.render();
     };
@@ -68,9 +85,10 @@ export class ConnectionStatus {
 
   render() {
     const state = this.state;
-    if (this.element.dataset.state === state && this.text.textContent === TEXT[state]) return;
+    const text = state === "refused" ? this.refusal : TEXT[state];
+    if (this.element.dataset.state === state && this.text.textContent === text) return;
     this.element.dataset.state = state;
-    this.text.textContent = TEXT[state];
+    this.text.textContent = text;
   }
 
   destroy() {
