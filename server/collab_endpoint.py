@@ -161,7 +161,7 @@ async def collab_socket(websocket: WebSocket) -> None:
     finally:
         open_access.discard(opened)
         metrics.connections.dec()
-        metrics.closes.labels(str(peer.close_code or CloseCode.NORMAL)).inc()
+        metrics.closed(peer.close_code or CloseCode.NORMAL)
         room.leave(peer)
         await peer.stop_writer()
         await peer.wait_closed()  # a connection closed by abort() ends with its code

@@ -28,7 +28,7 @@ log = logging.getLogger("mentorhub.access_changes")
 
 # Close code for "your rights on this document changed: connect again" (the editor
 # and y-websocket reconnect on it; 1008 stops them). In the range for applications.
-ACCESS_CHANGED = 4001
+ACCESS_CHANGED = CloseCode.ACCESS_CHANGED
 ACCESS_CHANGED_REASON = "access changed, reconnect"
 
 
