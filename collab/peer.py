@@ -48,6 +48,9 @@ class Peer:
         self.read_only = False
         self.told_read_only = False  # a read-only peer is told once that its edits are dropped
         self.user_id: int | None = None  # who is connected (to close their peers on erasure)
+        # who they are to others ({"name", "color"} from their account): their presence
+        # says this, whatever the client sets (None: what the client sets)
+        self.identity: dict[str, str] | None = None
         self.awareness_ids: set[int] = set()
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=queue_limit)
         self._writer: asyncio.Task[None] | None = None

@@ -23,6 +23,7 @@ from .auth.sessions import session_hash
 from .auth.tokens import token_credential, token_given
 from .logs import request_id
 from .origins import origin_allowed
+from .pages import color_for
 from .settings import Settings
 from .websocket_transport import StarletteTransport
 
@@ -121,6 +122,8 @@ async def collab_socket(websocket: WebSocket) -> None:
     peer.label = f"{doc_id}/peer-{peer.id}"
     peer.read_only = access < Access.EDIT
     peer.user_id = user.id if user is not None else None
+    if user is not None:  # others see the account's name and colour (collab/presence.py)
+        peer.identity = {"name": user.name, "color": color_for(user.email)}
     request_id.set(peer.label)
     bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
     peer.reader = asyncio.current_task()
