@@ -50,6 +50,16 @@ class Metrics:
         self.closes = Counter(
             "mentorhub_closes", "Connections closed, by code", ["code"], registry=r
         )
+        self.held_dropped = Counter(
+            "mentorhub_held_updates_dropped",
+            "Updates held for missing dependencies that could not be applied once they came",
+            registry=r,
+        )
+        self.rooms_broken = Counter(
+            "mentorhub_rooms_broken",
+            "Rooms unloaded because a commit failed for good (their peers closed 1011)",
+            registry=r,
+        )
         self.redis_errors = Counter("mentorhub_redis_errors", "Redis errors", registry=r)
         self.catch_ups = Counter(
             "mentorhub_catch_ups", "Rooms brought up to date from the log", registry=r

@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from collab.fanout import LocalFanout
 from collab.metrics import Metrics
 from collab.redis_fanout import RedisFanout
-from collab.room import RoomLimits
+from collab.room import DocumentNotSaved, RoomLimits
 from collab.rooms import RoomManager
 from storage.database import make_engine
 from storage.update_log import UpdateLog
@@ -100,14 +100,22 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             for task in background:
                 task.cancel()
-            await app.state.access_watcher.aclose()
-            await app.state.outbox.aclose()
-            await rooms.close()
-            await app.state.library.aclose()
-            await app.state.read_model.aclose()
+            # each part is stopped even when one before it fails; a failure is logged
+            stopping = [
+                ("access watcher", app.state.access_watcher.aclose),
+                ("email outbox", app.state.outbox.aclose),
+                ("rooms", rooms.close),
+                ("library", app.state.library.aclose),
+                ("read model", app.state.read_model.aclose),
+            ]
             if isinstance(fanout, RedisFanout):
-                await fanout.aclose()
-            await store.aclose()
+                stopping.append(("redis fan-out", fanout.aclose))
+            stopping.append(("update log", store.aclose))
+            for part, aclose in stopping:
+                try:
+                    await aclose()
+                except Exception:
+                    log.exception("shutdown: stopping the %s failed", part)
             engine.dispose()
 
     # in development a changed file gets a new URL at once; elsewhere hashed once at start
@@ -149,4 +157,9 @@ def create_app(settings: Settings) -> Starlette:
         # text responses gzipped (SSE streams excluded by default, WebSockets untouched)
         Middleware(GZipMiddleware, compresslevel=6),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=middleware,
+        exception_handlers={DocumentNotSaved: pages.not_saved},
+    )
