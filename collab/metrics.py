@@ -9,7 +9,11 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 
+from .protocol import CloseCode
+
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+# the codes a close is counted under; any other is "other" (1005: none given, 1006: dropped)
+CLOSE_CODES = frozenset(int(code) for code in CloseCode) | {1005, 1006}
 
 
 class Metrics:
@@ -46,10 +50,26 @@ class Metrics:
         self.closes = Counter(
             "mentorhub_closes", "Connections closed, by code", ["code"], registry=r
         )
+        self.held_dropped = Counter(
+            "mentorhub_held_updates_dropped",
+            "Updates held for missing dependencies that could not be applied once they came",
+            registry=r,
+        )
+        self.rooms_broken = Counter(
+            "mentorhub_rooms_broken",
+            "Rooms unloaded because a commit failed for good (their peers closed 1011)",
+            registry=r,
+        )
         self.redis_errors = Counter("mentorhub_redis_errors", "Redis errors", registry=r)
         self.catch_ups = Counter(
             "mentorhub_catch_ups", "Rooms brought up to date from the log", registry=r
         )
+
+    def closed(self, code: int | None) -> None:
+        """Count a closed connection by its code; a code a client chose that mentorHub
+        does not use counts as "other", so clients cannot make up label values."""
+        label = str(code) if code in CLOSE_CODES else "other"
+        self.closes.labels(label).inc()
 
     def received(self, origin: str) -> Any:
         """The counter child for an origin ("peer", "server", "remote"), bound once:

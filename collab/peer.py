@@ -48,12 +48,16 @@ class Peer:
         self.read_only = False
         self.told_read_only = False  # a read-only peer is told once that its edits are dropped
         self.user_id: int | None = None  # who is connected (to close their peers on erasure)
+        # who they are to others ({"name", "color"} from their account): their presence
+        # says this, whatever the client sets (None: what the client sets)
+        self.identity: dict[str, str] | None = None
         self.awareness_ids: set[int] = set()
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=queue_limit)
         self._writer: asyncio.Task[None] | None = None
         self.reader: asyncio.Task[None] | None = None  # the task reading frames, stopped on abort
         self.closed = asyncio.Event()
         self.close_code: int | None = None
+        self._closing: asyncio.Task[None] | None = None  # the goodbye `abort` started
 
     def start(self) -> None:
         self._writer = asyncio.create_task(self._write_loop(), name=f"{self.label}-writer")
@@ -84,7 +88,9 @@ class Peer:
         if not self.closed.is_set():
             self.close_code = code
             self.closed.set()
-            asyncio.get_running_loop().create_task(self._close_transport(code, reason))
+            self._closing = asyncio.get_running_loop().create_task(
+                self._close_transport(code, reason), name=f"{self.label}-close"
+            )
             if self.reader is not None and self.reader is not asyncio.current_task():
                 self.reader.cancel()
 
@@ -94,6 +100,13 @@ class Peer:
         self.close_code = code
         self.closed.set()
         await self._close_transport(code, reason)
+
+    async def wait_closed(self) -> None:
+        """Wait until the goodbye `abort` started has been said (the close frame sent),
+        so that the connection ends with the code and reason it was given."""
+        if self._closing is not None and self._closing is not asyncio.current_task():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.shield(self._closing)
 
     async def _close_transport(self, code: int, reason: str) -> None:
         """Stop sending and say goodbye; a peer that does not read gets CLOSE_TIMEOUT."""

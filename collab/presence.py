@@ -3,11 +3,17 @@
 Stock y-websocket clients echo every awareness change they see, so a frame may carry
 other clients' entries at their current clock: those are dropped quietly. An entry
 that would overwrite another connection's state with a newer clock is a forgery.
+
+Who someone is cannot be forged either: the server writes the `user` of each state a
+connection sets from the account it signed in with (`Peer.identity`: name and colour),
+marks a read-only connection's `user.readOnly`, and keeps of what the client said only
+what is its own to say - `focus` (the card it is on) and `cursor`.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from pycrdt import Awareness, Doc, create_awareness_message
@@ -43,7 +49,9 @@ class Presence:
                 if entry.clock > known and not removal:
                     raise ProtocolError(CloseCode.POLICY_VIOLATION, "awareness for another client")
                 continue  # an echo, or a stale removal of someone still connected
-            _check_state(entry.state_json)
+            state = _check_state(entry.state_json)
+            if state is not None and peer.identity is not None:
+                entry = replace(entry, state_json=_owned_state(peer, state))
             if owner is None and not removal and entry.clock > known:
                 if len(peer.awareness_ids) >= self.max_ids_per_peer:
                     raise ProtocolError(CloseCode.POLICY_VIOLATION, "too many awareness ids")
@@ -52,7 +60,7 @@ class Presence:
             accepted.append(entry)
         if not accepted:
             return None
-        if len(accepted) < len(entries):
+        if accepted != entries:  # some dropped, or rewritten
             payload = encode_awareness(accepted)
             frame = create_awareness_message(payload)
         self.awareness.apply_awareness_update(payload, peer)
@@ -74,12 +82,31 @@ class Presence:
         return self.message(gone)
 
 
-def _check_state(state_json: bytes) -> None:
+MAX_FOCUS_LENGTH = 64  # an item id
+
+
+def _check_state(state_json: bytes) -> dict[str, Any] | None:
+    """The state as a dict (None for a removal); refuses what is not a JSON object."""
     if state_json in (b"", b"null"):
-        return
+        return None
     try:
         state: Any = json.loads(state_json)
     except (ValueError, UnicodeDecodeError):
         raise ProtocolError(CloseCode.INVALID_PAYLOAD, "awareness state is not JSON") from None
     if not isinstance(state, dict):
         raise ProtocolError(CloseCode.INVALID_PAYLOAD, "awareness state must be an object")
+    return state
+
+
+def _owned_state(peer: Peer, state: dict[str, Any]) -> bytes:
+    """The state others see: who the peer is from their account, and only the focus and
+    cursor from what the client said."""
+    assert peer.identity is not None
+    focus = state.get("focus")
+    owned: dict[str, Any] = {
+        "user": {**peer.identity, "readOnly": peer.read_only},
+        "focus": focus if isinstance(focus, str) and len(focus) <= MAX_FOCUS_LENGTH else None,
+    }
+    if "cursor" in state:
+        owned["cursor"] = state["cursor"]
+    return json.dumps(owned, ensure_ascii=False, separators=(",", ":")).encode()

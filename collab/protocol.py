@@ -27,6 +27,7 @@ class CloseCode(IntEnum):
     INTERNAL_ERROR = 1011
     SERVICE_RESTART = 1012
     TRY_AGAIN_LATER = 1013
+    ACCESS_CHANGED = 4001  # the person's rights changed (read-only <-> read-write): reconnect
 
 
 class ProtocolError(Exception):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -68,10 +68,20 @@ class RoomLimits:
     document: DocumentLimits = DocumentLimits()  # the size quota of each curriculum
 
 
+class DocumentNotSaved(Exception):
+    """A server-side edit could not be stored; the room was unloaded."""
+
+
+def _consume(commit: asyncio.Future[int]) -> None:
+    """Read a dropped commit's outcome, so that its failure is not reported as unseen."""
+    if not commit.cancelled():
+        commit.exception()
+
+
 @dataclass
 class _Outgoing:
     data: bytes
-    commit: Awaitable[int] | None = None  # wait for this before sending
+    commit: asyncio.Future[int] | None = None  # wait for this before sending
     target: Peer | None = None  # send to this peer only ...
     exclude: Origin | None = None  # ... or to everyone but this origin
     publish: bool = False  # and to other instances
@@ -118,6 +128,11 @@ class Room:
         # told (doc id, actor, committed here) after each change is relayed; must not block
         self.on_relayed: Callable[[str, int | None, bool], None] | None = None
         self.quota = QuotaGuard(limits.document, self.doc)
+        # A commit failed for good: the document in memory holds what storage does not.
+        # Its peers are closed 1011 and the manager unloads it (told through on_broken),
+        # so the next join loads what is durable.
+        self.broken = False
+        self.on_broken: Callable[[Room], None] | None = None
 
     # -- life cycle ---------------------------------------------------------------
 
@@ -142,6 +157,9 @@ class Room:
     # -- peers --------------------------------------------------------------------
 
     def join(self, peer: Peer) -> None:
+        if self.broken:
+            peer.abort(CloseCode.INTERNAL_ERROR, "the document could not be saved")
+            return
         self.peers.add(peer)
         peer.send(create_sync_message(self.doc))
         everyone = self.presence.message()
@@ -193,6 +211,8 @@ class Room:
 
     def apply_update(self, update: bytes, origin: Origin) -> None:
         """Check, apply, commit and relay one update (or hold it until its dependencies come)."""
+        if self.broken:
+            raise ProtocolError(CloseCode.INTERNAL_ERROR, "the document could not be saved")
         try:
             summary = inspect_update(update)
             check_root_types(summary, ROOT_TYPES)
@@ -228,6 +248,8 @@ class Room:
         produces takes the same way out as a peer's: commit, then relay. Returns once
         the change is durable. `actor` is the user id of whoever asked for it.
         """
+        if self.broken:
+            raise DocumentNotSaved(self.doc_id)
         self.quota.admit_edit(self.doc, change)  # raises QuotaExceeded, nothing changed
         produced: list[bytes] = []
         subscription = self.doc.observe(lambda event: produced.append(event.update))
@@ -238,6 +260,8 @@ class Room:
         for update in produced:
             self._integrate(update, SERVER, applied=True, actor=actor)
         await self.flush()
+        if self.broken:
+            raise DocumentNotSaved(self.doc_id)
         return result
 
     async def catch_up(self) -> bool:
@@ -346,9 +370,17 @@ class Room:
                 if not missing_dependencies(pending.summary, state):
                     self._pending.remove(pending)
                     self._pending_bytes -= len(pending.update)
-                    with contextlib.suppress(ProtocolError):
+                    try:
                         self._admit(pending.update, pending.summary, pending.origin)
                         self._integrate(pending.update, pending.origin)
+                    except ProtocolError as error:
+                        log.warning(
+                            "room %s: a held update could not be applied, dropped (%s)",
+                            self.doc_id,
+                            error.reason,
+                        )
+                        if self.metrics is not None:
+                            self.metrics.held_dropped.inc()
                     progress = True
                     break
 
@@ -379,6 +411,11 @@ class Room:
     async def _relay_loop(self) -> None:
         while True:
             out = await self._outbox.get()
+            if self.broken:  # arrived after the failure: never relayed
+                if out.commit is not None:
+                    out.commit.add_done_callback(_consume)
+                self._outbox.task_done()
+                continue
             try:
                 if out.commit is not None:
                     await out.commit
@@ -403,5 +440,25 @@ class Room:
                 raise
             except Exception:
                 log.exception("room %s: an update could not be committed", self.doc_id)
+                self._break()
             finally:
                 self._outbox.task_done()
+
+    def _break(self) -> None:
+        """A commit failed for good (the store retries passing errors itself): nothing
+        more is relayed, every peer is closed 1011, and the room is unloaded, so that
+        nobody is ever sent - or goes on editing - state that is not stored."""
+        if self.broken:
+            return
+        self.broken = True
+        if self.metrics is not None:
+            self.metrics.rooms_broken.inc()
+        for peer in list(self.peers):
+            peer.abort(CloseCode.INTERNAL_ERROR, "the document could not be saved")
+        while not self._outbox.empty():  # queued behind the failed one: not relayed
+            out = self._outbox.get_nowait()
+            if out.commit is not None:
+                out.commit.add_done_callback(_consume)
+            self._outbox.task_done()
+        if self.on_broken is not None:
+            self.on_broken(self)

@@ -32,6 +32,7 @@ class RoomManager:
         self._loads: dict[str, asyncio.Future[None]] = {}
         self.loads = 0  # rooms loaded from storage since start
         self._feeds: set[asyncio.Queue[str]] = set()
+        self._retiring: dict[str, asyncio.Task[None]] = {}  # broken rooms' unsubscribes
         self.on_relayed: Callable[[str, int | None, bool], None] | None = None  # see Room
 
     @property
@@ -45,6 +46,7 @@ class RoomManager:
             room = Room(doc_id, self.store, self.fanout, self.limits, self.metrics)
             room.on_change = self._tell_feeds
             room.on_relayed = self.on_relayed
+            room.on_broken = self._unload_broken
             self._rooms[doc_id] = room
             self._count_rooms()
             self._loads[doc_id] = asyncio.ensure_future(self._load(room))
@@ -68,6 +70,9 @@ class RoomManager:
         await room.load()
         self.loads += 1
         log.info("room %s loaded", room.doc_id)
+        retiring = self._retiring.pop(room.doc_id, None)
+        if retiring is not None:  # a broken room of this document unsubscribes first
+            await retiring
         await self.fanout.subscribe(
             room.doc_id, lambda kind, message: self._on_remote(room, kind, message)
         )
@@ -120,6 +125,27 @@ class RoomManager:
             await room.close()
             give_back_after_unloading(room.quota.bound.state_bytes)
             log.debug("room %s unloaded", room.doc_id)
+        elif room.users == 0 and room.broken:  # unloaded already; its last user is gone
+            await room.close()
+
+    def _unload_broken(self, room: Room) -> None:
+        """A commit of the room failed for good: the next join loads a fresh room from
+        storage; this one is closed when its last user releases it."""
+        if self._rooms.get(room.doc_id) is not room:
+            return
+        del self._rooms[room.doc_id]
+        self._loads.pop(room.doc_id, None)
+        self._count_rooms()
+        log.error("room %s unloaded: a commit failed; peers closed 1011", room.doc_id)
+        self._retiring[room.doc_id] = asyncio.get_running_loop().create_task(
+            self._unsubscribe(room.doc_id), name=f"unsubscribe-{room.doc_id}"
+        )
+
+    async def _unsubscribe(self, doc_id: str) -> None:
+        try:
+            await self.fanout.unsubscribe(doc_id)
+        except Exception:
+            log.exception("room %s: leaving the fan-out failed", doc_id)
 
     @contextlib.asynccontextmanager
     async def using(self, doc_id: str) -> AsyncIterator[Room]:
@@ -130,9 +156,14 @@ class RoomManager:
             await self.release(room)
 
     async def close(self) -> None:
-        """Flush and close every room (shutdown)."""
+        """Flush and close every room (shutdown); a room that fails to is logged."""
         for room in list(self._rooms.values()):
-            with contextlib.suppress(Exception):
+            try:
                 await room.close()
+            except Exception:
+                log.exception("room %s: closing at shutdown failed", room.doc_id)
+        for retiring in list(self._retiring.values()):
+            await asyncio.wait([retiring])
         self._rooms.clear()
         self._loads.clear()
+        self._retiring.clear()

@@ -14,12 +14,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from collab.schema import read_curriculum
+from storage.access_change_queries import ACCOUNT_REMOVED, TOKEN_REVOKED
 from storage.account_queries import list_tokens, revoke_token
 from storage.accounts import User
 from storage.curriculum_queries import curricula_rows
 from storage.models import utcnow
 from storage.profile_queries import export_people_data
 
+from .access_changes import access_changed
 from .auth.sessions import clear_session_cookie
 from .auth.tokens import create_token
 from .forget import forget_user
@@ -74,6 +76,7 @@ async def revoke_token_action(request: Request) -> Response:
     engine = request.app.state.engine
     if not await asyncio.to_thread(revoke_token, engine, user.id, token_id):
         raise HTTPException(404)
+    access_changed(request.app.state, user.id, TOKEN_REVOKED)  # its connections close now
     return RedirectResponse("/settings", status_code=303)
 
 
@@ -142,6 +145,7 @@ async def forget_action(request: Request) -> Response:
         return render(request, "account/forget.html", context, status_code=422)
     state = request.app.state
     await forget_user(state.engine, state.store, state.rooms, user, keys=state.certificate_keys)
+    access_changed(state, user.id, ACCOUNT_REMOVED)  # streams end, other instances close too
     request.scope["state"]["user"] = None
     request.scope["state"]["session_id"] = None
     request.scope["state"]["session_cookie_id"] = None

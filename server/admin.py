@@ -1,9 +1,9 @@
 """Administration from the command line: users, tokens, curricula, ForgetMe.
 
-`mentorhub users add`, `mentorhub tokens create`, `mentorhub curricula create` and
-`mentorhub forget` use the same settings (DATABASE_URL) as the server. A refused
-command prints why on stderr, exits 1 and changes nothing; what a script needs (a
-token, a document id) is printed alone on stdout.
+`mentorhub users add|set-role`, `mentorhub tokens create|list|revoke`, `mentorhub
+curricula create|add-mentor|remove-mentor` and `mentorhub forget` use the same settings
+(DATABASE_URL) as the server. A refused command prints why on stderr, exits 1 and
+changes nothing; what a script needs (a token, a document id) is printed alone on stdout.
 """
 
 from __future__ import annotations
@@ -17,9 +17,16 @@ from typing import Any
 from sqlalchemy import Engine
 
 from collab.edits import new_curriculum_update
-from storage.account_queries import AccountError, add_user, get_user_by_email
+from storage.account_queries import (
+    AccountError,
+    add_user,
+    get_user_by_email,
+    list_tokens,
+    revoke_token,
+    set_role,
+)
 from storage.accounts import ROLES, User
-from storage.curriculum_queries import create_curriculum
+from storage.curriculum_queries import add_mentor, create_curriculum, remove_mentor
 from storage.database import make_engine
 from storage.update_log import UpdateLog
 
@@ -45,6 +52,14 @@ def add_commands(commands: Any) -> None:
     add.add_argument("--name", required=True, help="their name as others see it")
     add.add_argument("--role", choices=ROLES, default="member", help="default: member")
     add.set_defaults(admin=_users_add)
+    role = users_commands.add_parser(
+        "set-role",
+        help="make a user a member, mentor or staff",
+        description="Change a user's role; their open connections are checked again at once.",
+    )
+    role.add_argument("email", help="the user's email")
+    role.add_argument("role", choices=ROLES)
+    role.set_defaults(admin=_users_set_role)
 
     tokens = commands.add_parser(
         "tokens", help="personal access tokens", description="Personal access tokens."
@@ -58,6 +73,19 @@ def add_commands(commands: Any) -> None:
     create.add_argument("email", help="the user's email")
     create.add_argument("--name", default="command line", help="what the token is for")
     create.set_defaults(admin=_tokens_create)
+    listing = tokens_commands.add_parser(
+        "list", help="a user's tokens", description="List a user's tokens: id, prefix, name."
+    )
+    listing.add_argument("email", help="the user's email")
+    listing.set_defaults(admin=_tokens_list)
+    revoke = tokens_commands.add_parser(
+        "revoke",
+        help="revoke a user's token",
+        description="Revoke a user's token; connections opened with it are closed.",
+    )
+    revoke.add_argument("email", help="the user's email")
+    revoke.add_argument("token", help="the token's id or its prefix, as `tokens list` shows")
+    revoke.set_defaults(admin=_tokens_revoke)
 
     curricula = commands.add_parser("curricula", help="curricula", description="Curricula.")
     curricula_commands = curricula.add_subparsers(dest="curricula_command", required=True)
@@ -72,6 +100,14 @@ def add_commands(commands: Any) -> None:
     )
     new.add_argument("--title", help="default: <member name>'s curriculum")
     new.set_defaults(admin=_curricula_create)
+    for name, action, what in (
+        ("add-mentor", _curricula_add_mentor, "put a mentor (or staff) on a curriculum"),
+        ("remove-mentor", _curricula_remove_mentor, "take a mentor off a curriculum"),
+    ):
+        people = curricula_commands.add_parser(name, help=what, description=what.capitalize())
+        people.add_argument("doc_id", help="the curriculum's id")
+        people.add_argument("email", help="the mentor's email")
+        people.set_defaults(admin=action)
 
     forget = commands.add_parser(
         "forget",
@@ -113,6 +149,52 @@ def _tokens_create(engine: Engine, args: argparse.Namespace) -> None:
     user = _user(engine, args.email)
     assert user.id is not None
     print(create_token(engine, user.id, args.name))
+
+
+def _users_set_role(engine: Engine, args: argparse.Namespace) -> None:
+    user = _user(engine, args.email)
+    assert user.id is not None
+    changed = set_role(engine, user.id, args.role)
+    print(f"{user.email} is {'now' if changed else 'already'} {args.role}")
+
+
+def _tokens_list(engine: Engine, args: argparse.Namespace) -> None:
+    user = _user(engine, args.email)
+    for token in list_tokens(engine, user.id or 0):
+        state = "revoked" if token.revoked_at is not None else "live"
+        print(f"{token.id}\t{token.prefix}\t{state}\t{token.name}")
+
+
+def _tokens_revoke(engine: Engine, args: argparse.Namespace) -> None:
+    user = _user(engine, args.email)
+    assert user.id is not None
+    given = args.token.strip()
+    found = [t for t in list_tokens(engine, user.id) if given in (str(t.id), t.prefix)]
+    if len(found) != 1 or found[0].id is None:
+        raise AdminError(f"{user.email} has no token {given!r} (or more than one with it)")
+    if not revoke_token(engine, user.id, found[0].id):
+        raise AdminError(f"token {given} is revoked already")
+    print(f"revoked token {found[0].id} of {user.email}")
+
+
+def _curricula_add_mentor(engine: Engine, args: argparse.Namespace) -> None:
+    user = _user(engine, args.email)
+    if user.role not in ("mentor", "staff"):
+        raise AdminError(f"{user.email} is a {user.role}, not a mentor")
+    assert user.id is not None
+    if not add_mentor(engine, args.doc_id, user.id):
+        raise AdminError(f"no curriculum {args.doc_id!r}, or {user.email} is on it already")
+    refresh(engine, args.doc_id)  # the mentors' lists show it
+    print(f"{user.email} mentors {args.doc_id}")
+
+
+def _curricula_remove_mentor(engine: Engine, args: argparse.Namespace) -> None:
+    user = _user(engine, args.email)
+    assert user.id is not None
+    if not remove_mentor(engine, args.doc_id, user.id):
+        raise AdminError(f"{user.email} is not a mentor on {args.doc_id!r}")
+    refresh(engine, args.doc_id)
+    print(f"{user.email} no longer mentors {args.doc_id}")
 
 
 def _curricula_create(engine: Engine, args: argparse.Namespace) -> None:

@@ -17,12 +17,13 @@ from collab.fanout import LocalFanout
 from collab.metrics import Metrics
 from collab.quota import DocumentLimits
 from collab.redis_fanout import RedisFanout
-from collab.room import RoomLimits
+from collab.room import DocumentNotSaved, RoomLimits
 from collab.rooms import RoomManager
 from storage.database import make_engine
 from storage.update_log import UpdateLog
 
 from . import pages, urls  # noqa: F401 - urls registers the {…:id} path convertor
+from .access_changes import AccessWatcher, OpenAccess
 from .account import account_routes
 from .auth.csrf import CSRFMiddleware
 from .auth.oidc import make_oidc_client
@@ -97,6 +98,11 @@ def create_app(settings: Settings) -> Starlette:
         app.state.outbox = start_outbox(engine, settings)  # emails (server/notifications)
         app.state.certificate_keys = KeyRing(engine, key_password(settings))
         app.state.library = await start_library_live(engine, app.state.read_model, app.state.redis)
+        app.state.open_access = OpenAccess(engine)  # who has what open, to close it on a change
+        app.state.access_watcher = AccessWatcher(
+            engine, app.state.open_access, settings.access_change_poll_seconds, app.state.redis
+        )
+        await app.state.access_watcher.start()
         background: list[asyncio.Task[None]] = []
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
@@ -107,13 +113,22 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             for task in background:
                 task.cancel()
-            await app.state.outbox.aclose()
-            await rooms.close()
-            await app.state.library.aclose()
-            await app.state.read_model.aclose()
+            # each part is stopped even when one before it fails; a failure is logged
+            stopping = [
+                ("access watcher", app.state.access_watcher.aclose),
+                ("email outbox", app.state.outbox.aclose),
+                ("rooms", rooms.close),
+                ("library", app.state.library.aclose),
+                ("read model", app.state.read_model.aclose),
+            ]
             if isinstance(fanout, RedisFanout):
-                await fanout.aclose()
-            await store.aclose()
+                stopping.append(("redis fan-out", fanout.aclose))
+            stopping.append(("update log", store.aclose))
+            for part, aclose in stopping:
+                try:
+                    await aclose()
+                except Exception:
+                    log.exception("shutdown: stopping the %s failed", part)
             engine.dispose()
 
     # in development a changed file gets a new URL at once; elsewhere hashed once at start
@@ -160,4 +175,9 @@ def create_app(settings: Settings) -> Starlette:
         # text responses gzipped (SSE streams excluded by default, WebSockets untouched)
         Middleware(GZipMiddleware, compresslevel=6),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=middleware,
+        exception_handlers={DocumentNotSaved: pages.not_saved},
+    )

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import time
+from dataclasses import dataclass
 
 from starlette.websockets import WebSocket
 
@@ -16,10 +17,13 @@ from collab.rooms import RoomManager
 from storage.accounts import User
 
 from .access import Access, document_access
+from .access_changes import OpenAccess, OpenConnection
 from .auth.ratelimit import RateLimiter, client_ip
-from .auth.tokens import token_given, user_for_token
+from .auth.sessions import session_hash
+from .auth.tokens import token_credential, token_given
 from .logs import request_id
 from .origins import origin_allowed
+from .pages import color_for
 from .settings import Settings
 from .websocket_transport import StarletteTransport
 
@@ -51,7 +55,17 @@ class TooManyFailures(Exception):
     """This client address gave too many wrong tokens lately."""
 
 
-async def connecting_user(websocket: WebSocket) -> User | None:
+@dataclass(frozen=True)
+class Credential:
+    """Who connects, and how they proved it: the session (its hash) or the token (its id),
+    to check again when their access changes."""
+
+    user: User | None
+    session_hash: str | None = None
+    token_id: int | None = None
+
+
+async def connecting_user(websocket: WebSocket) -> Credential:
     """A personal access token when one is given (a bad one is nobody, and costs the
     client's address one of its sign-in attempts), else the session."""
     token = token_given(websocket.headers, websocket.query_params)
@@ -60,12 +74,17 @@ async def connecting_user(websocket: WebSocket) -> User | None:
         address = client_ip(websocket)
         if failures.exhausted(address):
             raise TooManyFailures()
-        user = await user_for_token(websocket.app.state.engine, token)
-        if user is None:
+        found = await token_credential(websocket.app.state.engine, token)
+        if found is None:
             failures.hit(address)
-        return user
-    user_of_session: User | None = websocket.scope.get("state", {}).get("user")
-    return user_of_session
+            return Credential(None)
+        return Credential(found[0], token_id=found[1])
+    state = websocket.scope.get("state", {})
+    user_of_session: User | None = state.get("user")
+    session_id: str | None = state.get("session_id")
+    if user_of_session is None or session_id is None:
+        return Credential(None)
+    return Credential(user_of_session, session_hash=session_hash(session_id))
 
 
 async def collab_socket(websocket: WebSocket) -> None:
@@ -77,12 +96,15 @@ async def collab_socket(websocket: WebSocket) -> None:
         await websocket.close(CloseCode.POLICY_VIOLATION)
         return
     try:
-        user = await connecting_user(websocket)
+        credential = await connecting_user(websocket)
     except TooManyFailures:
         log.warning("refused a collab connection (too many wrong tokens from its address)")
         await websocket.accept()
         await websocket.close(CloseCode.POLICY_VIOLATION, "too many failed sign-ins")
         return
+    user = credential.user
+    open_access: OpenAccess = websocket.app.state.open_access
+    changes_seen = open_access.changes  # a change while this connection opens is acted on
     access = await document_access(websocket.app.state, user, doc_id)
     await websocket.accept()
     if access == Access.NONE:  # no account, a bad token, someone else's or no document
@@ -100,12 +122,21 @@ async def collab_socket(websocket: WebSocket) -> None:
     peer.label = f"{doc_id}/peer-{peer.id}"
     peer.read_only = access < Access.EDIT
     peer.user_id = user.id if user is not None else None
+    if user is not None:  # others see the account's name and colour (collab/presence.py)
+        peer.identity = {"name": user.name, "color": color_for(user.email)}
     request_id.set(peer.label)
     bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
     peer.reader = asyncio.current_task()
     metrics: Metrics = websocket.app.state.metrics
     metrics.connections.inc()
+    assert user is not None and user.id is not None
+    opened = OpenConnection(
+        user.id, doc_id, access, credential.session_hash, credential.token_id, peer.abort
+    )
+    open_access.add(opened)
     try:
+        if open_access.changes != changes_seen:
+            await open_access.recheck_one(opened)
         peer.start()
         room.join(peer)
         while not peer.closed.is_set():
@@ -131,8 +162,10 @@ async def collab_socket(websocket: WebSocket) -> None:
         log.exception("%s: unexpected error; closing 1011", peer.label)
         await peer.close(CloseCode.INTERNAL_ERROR, "internal error")
     finally:
+        open_access.discard(opened)
         metrics.connections.dec()
-        metrics.closes.labels(str(peer.close_code or CloseCode.NORMAL)).inc()
+        metrics.closed(peer.close_code or CloseCode.NORMAL)
         room.leave(peer)
         await peer.stop_writer()
+        await peer.wait_closed()  # a connection closed by abort() ends with its code
         await rooms.release(room)

@@ -75,7 +75,7 @@ async def inbox_stream(request: Request) -> Response:
         context = await asyncio.to_thread(inbox_context, engine, user)
         return render_fragment(request, "people/_inbox.html", context)
 
-    return live_fragment(request.app.state, fragment)
+    return live_fragment(request, fragment)
 
 
 def _proposal_context(engine: Any, proposal_id: int, user: User) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from starlette.responses import Response, StreamingResponse
 from collab.schema import read_curriculum
 
 from .access import Access
+from .access_changes import ending_on_access_change
 from .library.actions import review_prompts
 from .listing import curricula_for
 from .live_feed import COALESCE_SECONDS, KEEPALIVE_SECONDS, SSE_HEADERS, feed_stream, sse_message
@@ -51,7 +52,11 @@ async def timeline_stream(request: Request) -> Response:
                 seen = room.version
                 yield await render(room.doc)
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
+    return StreamingResponse(
+        ending_on_access_change(request, events()),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )
 
 
 async def curricula_stream(request: Request) -> Response:

@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from .access_changes import ending_on_access_change
+
 KEEPALIVE_SECONDS = 15.0
 COALESCE_SECONDS = 0.15  # a burst of keystrokes becomes one refresh
 SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -61,4 +63,8 @@ def feed_stream(request: Request, render: Render) -> Response:
                 watched, html = rendered
                 yield sse_message(html)
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
+    return StreamingResponse(
+        ending_on_access_change(request, events()),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )

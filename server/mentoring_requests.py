@@ -150,7 +150,7 @@ async def request_stream(request: Request) -> Response:
             request, "people/_request_live.html", {**context, **common_context()}
         )
 
-    return live_fragment(request.app.state, fragment)
+    return live_fragment(request, fragment)
 
 
 async def ask_mentors(request: Request) -> Response:

@@ -118,7 +118,7 @@ async def offer_stream(request: Request) -> Response:
         context = await asyncio.to_thread(_offer_context, engine, fresh, user)
         return render_fragment(request, "people/_offer_live.html", context)
 
-    return live_fragment(request.app.state, fragment)
+    return live_fragment(request, fragment)
 
 
 async def take(request: Request) -> Response:

@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from collab import edits
 from collab.room import SERVER, Room
@@ -66,6 +66,13 @@ def timeline_context(
         # finished cards linked to the library: {item id: (resource id, own rating)}
         "review_prompts": review_prompts or {},
     }
+
+
+async def not_saved(request: Request, exc: Exception) -> Response:
+    """A change could not be stored (the room was unloaded, collab/room.py): say so."""
+    return PlainTextResponse(
+        "Your change could not be saved. Reload the page and try again.", status_code=503
+    )
 
 
 async def home(request: Request) -> Response:

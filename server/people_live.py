@@ -13,8 +13,10 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
+from .access_changes import ending_on_access_change
 from .live import SSE_HEADERS, sse_message
 
 POLL_SECONDS = 5.0
@@ -51,9 +53,10 @@ def changes_of(state: object) -> PeopleChanges:
     return changes
 
 
-def live_fragment(state: object, render: Callable[[], Awaitable[str]]) -> StreamingResponse:
-    """An SSE stream of `render()`'s HTML, sent again each time it changes."""
-    changes = changes_of(state)
+def live_fragment(request: Request, render: Callable[[], Awaitable[str]]) -> StreamingResponse:
+    """An SSE stream of `render()`'s HTML, sent again each time it changes (and ended when
+    the user's access changes)."""
+    changes = changes_of(request.app.state)
 
     async def events() -> AsyncIterator[bytes]:
         seen = changes.version
@@ -69,4 +72,8 @@ def live_fragment(state: object, render: Callable[[], Awaitable[str]]) -> Stream
                 quiet_since = time.monotonic()
                 yield b": keepalive\n\n"
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
+    return StreamingResponse(
+        ending_on_access_change(request, events()),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )

@@ -76,6 +76,7 @@ class Settings:
     workload_horizon_weeks: int = 2
     # joining (docs/joining.md): where a new person books their introduction meeting
     introduction_booking_url: str | None = None  # unset: staff write to arrange it
+    access_change_poll_seconds: float = 1.0  # how soon a change made elsewhere closes connections
 
     @property
     def is_production(self) -> bool:
@@ -287,6 +288,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         **_dashboard_settings(env, defaults),
         introduction_booking_url=_http_url(
             "INTRODUCTION_BOOKING_URL", env.get("INTRODUCTION_BOOKING_URL"), environment
+        ),
+        access_change_poll_seconds=_float(
+            env, "ACCESS_CHANGE_POLL_SECONDS", defaults.access_change_poll_seconds
         ),
     )
 

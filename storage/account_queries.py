@@ -14,6 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from sqlmodel import col
 
+from storage.access_change_queries import (
+    ACCOUNT_REMOVED,
+    ROLE_CHANGED,
+    SIGNED_OUT,
+    TOKEN_REVOKED,
+    record_access_change,
+)
 from storage.accounts import ROLES, AccessToken, User, UserSession
 from storage.database import write_transaction
 from storage.library import LibraryResource, ResourceReview
@@ -144,6 +151,24 @@ def delete_user(engine: Engine, user_id: int) -> None:
                 sa.update(resource).where(resource.c[column] == user_id).values({column: None})
             )
         connection.execute(sa.delete(table_of(User)).where(col(User.id) == user_id))
+        record_access_change(connection, user_id, ACCOUNT_REMOVED)
+
+
+def set_role(engine: Engine, user_id: int, role: str) -> bool:
+    """Make the user a member, mentor or staff; False when that was their role already.
+    Their open connections are checked again (storage/access_changes.py)."""
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    with write_transaction(engine) as connection:
+        result = connection.execute(
+            sa.update(table_of(User))
+            .where(col(User.id) == user_id, col(User.role) != role)
+            .values(role=role)
+        )
+        if result.rowcount != 1:
+            return False
+        record_access_change(connection, user_id, ROLE_CHANGED)
+    return True
 
 
 # -- sessions -------------------------------------------------------------------------
@@ -192,11 +217,19 @@ def session_user(engine: Engine, session_hash: str) -> User | None:
     return User(**data)
 
 
-def delete_session(engine: Engine, session_hash: str) -> None:
-    with engine.begin() as connection:
+def delete_session(engine: Engine, session_hash: str) -> int | None:
+    """End a session (sign-out); returns its user's id, or None if there was no such session."""
+    with write_transaction(engine) as connection:
+        user_id = connection.scalar(
+            sa.select(col(UserSession.user_id)).where(col(UserSession.id) == session_hash)
+        )
+        if user_id is None:
+            return None
         connection.execute(
             sa.delete(table_of(UserSession)).where(col(UserSession.id) == session_hash)
         )
+        record_access_change(connection, user_id, SIGNED_OUT)
+    return int(user_id)
 
 
 # -- personal access tokens -----------------------------------------------------------
@@ -241,11 +274,15 @@ def revoke_token(engine: Engine, user_id: int, token_id: int) -> bool:
             )
             .values(revoked_at=utcnow())
         )
-    return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        record_access_change(connection, user_id, TOKEN_REVOKED)
+    return True
 
 
-def token_user(engine: Engine, token_hash: str) -> User | None:
-    """The owner of a live (not revoked) token, noting when it was used (to the minute)."""
+def token_user(engine: Engine, token_hash: str) -> tuple[User, int] | None:
+    """The owner of a live (not revoked) token and the token's id, noting when it was
+    used (to the minute)."""
     now = utcnow()
     with engine.connect() as connection:
         row = connection.execute(
@@ -265,4 +302,4 @@ def token_user(engine: Engine, token_hash: str) -> User | None:
                 .where(col(AccessToken.id) == token_id)
                 .values(last_used_at=now)
             )
-    return User(**data)
+    return User(**data), int(token_id)

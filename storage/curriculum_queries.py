@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 from sqlmodel import col
 
+from storage.access_change_queries import ADDED, REMOVED, record_access_change
 from storage.accounts import CurriculumMember, User
 from storage.database import write_transaction
 from storage.models import DOC_ID_PATTERN, Document, UpdateLogEntry, utcnow
@@ -143,3 +144,40 @@ def delete_document(engine: Engine, doc_id: str) -> None:
     """The document and everything stored for it (log, snapshot, people: cascade)."""
     with write_transaction(engine) as connection:
         connection.execute(sa.delete(table_of(Document)).where(col(Document.id) == doc_id))
+
+
+def add_mentor(engine: Engine, doc_id: str, user_id: int) -> bool:
+    """Put a mentor on a curriculum; False if they are on it already (or it is not there)."""
+    with write_transaction(engine) as connection:
+        exists = connection.scalar(sa.select(col(Document.id)).where(col(Document.id) == doc_id))
+        on_it = connection.scalar(
+            sa.select(col(CurriculumMember.role)).where(
+                col(CurriculumMember.doc_id) == doc_id, col(CurriculumMember.user_id) == user_id
+            )
+        )
+        if exists is None or on_it is not None:
+            return False
+        connection.execute(
+            sa.insert(table_of(CurriculumMember)).values(
+                doc_id=doc_id, user_id=user_id, role="mentor"
+            )
+        )
+        record_access_change(connection, user_id, ADDED)
+    return True
+
+
+def remove_mentor(engine: Engine, doc_id: str, user_id: int) -> bool:
+    """Take a mentor off a curriculum; False if they were not a mentor on it. Their open
+    connections to it are closed (storage/access_changes.py)."""
+    with write_transaction(engine) as connection:
+        result = connection.execute(
+            sa.delete(table_of(CurriculumMember)).where(
+                col(CurriculumMember.doc_id) == doc_id,
+                col(CurriculumMember.user_id) == user_id,
+                col(CurriculumMember.role) == "mentor",
+            )
+        )
+        if result.rowcount != 1:
+            return False
+        record_access_change(connection, user_id, REMOVED)
+    return True

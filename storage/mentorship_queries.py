@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlmodel import col
 
+from storage.access_change_queries import ADDED, record_access_change
 from storage.accounts import CurriculumMember
 from storage.curriculum_queries import insert_curriculum
 from storage.models import Document, utcnow
@@ -120,6 +121,7 @@ def start_mentorship(
                     doc_id=doc_id, user_id=mentor_id, role="mentor"
                 )
             )
+            record_access_change(connection, mentor_id, ADDED)  # a staff mentor may be reading
     mentorship_id = connection.execute(
         sa.insert(table_of(Mentorship))
         .values(

@@ -246,7 +246,8 @@ async def test_awareness_claiming_another_clients_id_is_refused(server):
         forged = awareness_frame(maven.doc.client_id, {"user": {"name": "Mallory"}}, clock + 5)
         assert await send_and_get_close_code(server, room, forged) == 1008
         await asyncio.sleep(0.2)
-        assert other.others()[maven.doc.client_id]["user"]["name"] == "Maven"
+        # the name others see is the account's (collab/presence.py), never the forger's
+        assert other.others()[maven.doc.client_id]["user"]["name"] == "member"
     await assert_other_room_syncs(server)
 
 

@@ -19,6 +19,7 @@ from pycrdt import Doc, Map, Text
 from sqlalchemy import Engine, make_url
 from sqlmodel import Session, SQLModel, func, select
 
+import storage.access_changes  # noqa: F401
 import storage.accounts  # noqa: F401  (its tables are part of SQLModel.metadata)
 import storage.applications  # noqa: F401
 import storage.badges  # noqa: F401

@@ -78,10 +78,11 @@ async def test_awareness_reaches_peers_and_is_cleared_on_disconnect(server):
             await maven.set_presence({"user": {"name": "Maven", "color": "#a07"}})
             await eventually(lambda: len(maven.others()) == 1, what="presence at maven")
             await eventually(lambda: len(appollo.others()) == 1, what="presence at appollo")
-            assert list(maven.others().values())[0]["user"]["name"] == "Appollo"
+            # both signed in as the curriculum's member: the name is the account's
+            assert list(maven.others().values())[0]["user"]["name"] == "member"
         await eventually(lambda: maven.others() == {}, what="presence cleared")
         # A newcomer sees who is here right away.
         async with peer(server.ws_url, doc_id, token=token) as newcomer:
             await eventually(lambda: len(newcomer.others()) == 1, what="presence for newcomer")
-            assert list(newcomer.others().values())[0]["user"]["name"] == "Maven"
+            assert list(newcomer.others().values())[0]["user"]["name"] == "member"
         await asyncio.sleep(0)

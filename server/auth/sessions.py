@@ -72,11 +72,15 @@ async def start_session(settings: Settings, engine: Any, user_id: int) -> str:
     return _signer(settings).sign(session_id).decode()
 
 
-async def end_session(engine: Any, scope_state: dict[str, Any]) -> None:
-    """Delete the request's session row (sign-out); a no-op without one."""
+async def end_session(engine: Any, scope_state: dict[str, Any]) -> int | None:
+    """Delete the request's session row (sign-out); returns its user's id, None without one."""
     session_id = scope_state.get("session_id")
     if session_id:
-        await asyncio.to_thread(delete_session, engine, session_hash(session_id))
+        ended: int | None = await asyncio.to_thread(
+            delete_session, engine, session_hash(session_id)
+        )
+        return ended
+    return None
 
 
 def set_session_cookie(response: Response, settings: Settings, value: str) -> None:

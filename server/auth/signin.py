@@ -13,8 +13,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from storage.access_change_queries import SIGNED_OUT
 from storage.account_queries import get_user_by_email, list_users
 
+from ..access_changes import access_changed
 from ..settings import Settings
 from ..templating import render
 from .ratelimit import sign_in_limited
@@ -75,7 +77,8 @@ async def dev_sign_in(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     """POST /auth/logout: delete the session row and the cookie."""
-    await end_session(request.app.state.engine, request.scope["state"])
+    ended = await end_session(request.app.state.engine, request.scope["state"])
+    access_changed(request.app.state, ended, SIGNED_OUT)  # its connections close now
     response = RedirectResponse("/auth/login", status_code=303)
     clear_session_cookie(response, request.app.state.settings)
     return response

@@ -42,6 +42,13 @@ def create_token(engine: Engine, user_id: int, name: str) -> str:
 
 async def user_for_token(engine: Engine, token: str) -> User | None:
     """The owner of a live token; None for a malformed, unknown or revoked one."""
+    found = await token_credential(engine, token)
+    return found[0] if found is not None else None
+
+
+async def token_credential(engine: Engine, token: str) -> tuple[User, int] | None:
+    """(owner, token id) of a live token: a connection remembers the id, so that it can
+    be closed when the token is revoked. None for a malformed, unknown or revoked one."""
     if not TOKEN.match(token):
         return None
     return await asyncio.to_thread(token_user, engine, token_hash(token))

@@ -25,6 +25,7 @@ from starlette.responses import Response, StreamingResponse
 
 from storage.library_figures import curricula_with_resources, learn_links
 
+from ..access_changes import ending_on_access_change
 from ..notices import follow, stop
 from .common import signed_in
 
@@ -130,4 +131,8 @@ async def library_stream(request: Request) -> Response:
                 changed.clear()
                 yield b"event: library\ndata: changed\n\n"
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
+    return StreamingResponse(
+        ending_on_access_change(request, events()),
+        media_type="text/event-stream",
+        headers=SSE_HEADERS,
+    )

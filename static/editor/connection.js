@@ -11,7 +11,19 @@ const TEXT = {
   offline: "Offline — your edits will sync when you reconnect",
   refused: "Not connected: the server refused this session — sign in again",
 };
+// Close codes (docs/auth.md, "When access changes"): 1008 - no access (any more): never
+// retry; 4001 - your rights on this document changed: open the page again, which gives
+// the editor (and its socket) the new rights.
 const POLICY_VIOLATION = 1008;
+const ACCESS_CHANGED = 4001;
+const REASONS = {
+  "not allowed": TEXT.refused,
+  "signed out": "Not connected: you signed out — sign in again",
+  "access revoked": "Not connected: the access this editor used was revoked",
+  "role changed": "Not connected: your role changed and no longer lets you open this curriculum",
+  "removed from curriculum": "Not connected: you were removed from this curriculum",
+  "account removed": "Not connected: this account was removed",
+};
 
 export class ConnectionStatus {
   constructor(provider, element) {
@@ -31,12 +43,20 @@ export class ConnectionStatus {
     // away), or refuses what we sent (a change past the curriculum's size quota):
     // retrying would only be refused again, so stop, and say why in its words
     this.refused = false;
-    this.refusal = "";
+    this.refusal = TEXT.refused;
     this.onClose = (event) => {
       if (event && event.code === POLICY_VIOLATION) {
         this.refused = true;
-        this.refusal = event.reason === "not allowed" ? "" : event.reason;
+        // a reason of its own (e.g. the size quota's) is shown as the server wrote it
+        this.refusal =
+          REASONS[event.reason] ||
+          (event.reason
+            ? `Not connected: ${event.reason} Reload the page to go on editing.`
+            : TEXT.refused);
         provider.disconnect();
+      } else if (event && event.code === ACCESS_CHANGED) {
+        provider.disconnect();
+        window.location.reload(); // the page and its socket open with the new rights
       }
       this.render();
     };
@@ -71,10 +91,7 @@ export class ConnectionStatus {
 
   render() {
     const state = this.state;
-    const text =
-      state === "refused" && this.refusal
-        ? `Not connected: ${this.refusal} Reload the page to go on editing.`
-        : TEXT[state];
+    const text = state === "refused" ? this.refusal : TEXT[state];
     if (this.element.dataset.state === state && this.text.textContent === text) return;
     this.element.dataset.state = state;
     this.text.textContent = text;

@@ -1,8 +1,10 @@
 // Who is here, and which card each person is on, from the provider's awareness.
 //
-// Local state: {user: {name, color}, focus: itemId | null}. The list shows everyone
-// (yourself first, marked "you"); each card shows a coloured marker per other person
-// focused on it.
+// Local state: {user: {name, color}, focus: itemId | null}. The server replaces the
+// user of every state others see with the account's name and colour, and marks a
+// read-only connection's `user.readOnly`. The list shows everyone (yourself first,
+// marked "you", readers marked "read only"); each card shows a coloured marker per
+// other person focused on it.
 
 const HEX = /^#[0-9a-f]{6}$/i;
 
@@ -62,6 +64,8 @@ export class Presence {
         name: user.name.slice(0, 80) || "Someone",
         color: safeColor(user.color),
         focus: typeof state.focus === "string" ? state.focus : null,
+        // set by the server from the connection's rights, never by the client
+        readOnly: user.readOnly === true,
       });
     });
     return people.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
@@ -79,6 +83,12 @@ export class Presence {
         dot.setAttribute("aria-hidden", "true");
         dot.style.setProperty("--person-color", person.color);
         li.append(dot, person.name);
+        if (person.readOnly) {
+          const reading = document.createElement("span");
+          reading.className = "person-read-only";
+          reading.textContent = " (read only)";
+          li.append(reading);
+        }
         if (person.self) {
           li.classList.add("person-self");
           const you = document.createElement("span");

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
+import storage.access_changes  # noqa: F401
 import storage.accounts  # noqa: F401  (registers the tables on SQLModel.metadata)
 import storage.applications  # noqa: F401
 import storage.badges  # noqa: F401
