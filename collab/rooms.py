@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from .fanout import Fanout
 from .memory import give_back_after_unloading
 from .metrics import Metrics
+from .peer import Peer
 from .room import REMOTE, Room, RoomLimits
 from .store import DocumentStore
 
@@ -105,6 +106,16 @@ class RoomManager:
             yield feed
         finally:
             self._feeds.discard(feed)
+
+    def close_peers(self, which: Callable[[Peer], bool], code: int, reason: str) -> int:
+        """Close every peer (of any loaded room) that `which` picks; return how many."""
+        closed = 0
+        for room in list(self._rooms.values()):
+            for peer in list(room.peers):
+                if which(peer):
+                    peer.abort(code, reason)
+                    closed += 1
+        return closed
 
     def _tell_feeds(self, doc_id: str) -> None:
         for feed in self._feeds:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from pycrdt import Doc
 from sqlalchemy import Engine
@@ -46,6 +45,7 @@ from .certificate_keys import KeyRing
 from .read_model_sync import refresh
 
 log = logging.getLogger("mentorhub.forget")
+GONE = "account removed"  # the close reason their open editors get (docs/auth.md)
 
 
 @dataclass
@@ -64,7 +64,7 @@ async def forget_user(
     erasure = Erasure()
     await asyncio.to_thread(forget_certificates, engine, keys, user)
     if rooms is not None:
-        _close_peers(rooms, lambda peer: peer.user_id == user.id)
+        rooms.close_peers(lambda peer: peer.user_id == user.id, CloseCode.POLICY_VIOLATION, GONE)
     for row in await asyncio.to_thread(curricula_rows, engine, user.id):
         if all(person.user_id == user.id for person in row.people):
             if rooms is not None:
@@ -108,19 +108,9 @@ async def _scrub_document(
         await asyncio.to_thread(refresh, engine, doc_id)  # the read model holds no mention
         return
     async with rooms.using(doc_id) as room:
-        # The edit is made on a copy, then enters the room as a server update: committed,
-        # then relayed to everyone editing - the one way in for every change.
-        copy = Doc()
-        copy.apply_update(room.doc.get_update())
-        updates: list[bytes] = []
-        subscription = copy.observe(lambda event: updates.append(event.update))
-        try:
-            scrub(copy, needles, FORMER_MEMBER)
-        finally:
-            copy.unobserve(subscription)
-        for update in updates:
-            room.apply_update(update, SERVER)
-        await room.flush()
+        # A server edit, the one way in for every change: committed, then relayed to
+        # everyone editing; then the history is rewritten without the old mentions.
+        await room.edit(lambda doc: scrub(doc, needles, FORMER_MEMBER, origin=SERVER))
         await store.rewrite(doc_id, room.doc.get_update())
     await asyncio.to_thread(refresh, engine, doc_id)  # the read model holds no mention
 
@@ -130,12 +120,5 @@ async def _empty_room(rooms: RoomManager, doc_id: str) -> None:
     room = rooms.rooms.get(doc_id)
     if room is None:
         return
-    _close_peers(rooms, lambda peer: peer in room.peers)
+    rooms.close_peers(lambda peer: peer in room.peers, CloseCode.POLICY_VIOLATION, GONE)
     await room.flush()
-
-
-def _close_peers(rooms: RoomManager, which: Any) -> None:
-    for room in list(rooms.rooms.values()):
-        for peer in list(room.peers):
-            if which(peer):
-                peer.abort(CloseCode.POLICY_VIOLATION, "account removed")
