@@ -142,7 +142,8 @@ async def seeded_room(server: ServerProcess) -> tuple[str, dict]:
         doc.get("meta", type=Map)["title"] = "Appollo's curriculum"
         doc.get("resume", type=Text).insert(0, "Site Reliability Engineer")
         expected = content(doc)
-        await asyncio.sleep(0.2)
+    async with connected(server.ws_url, room, token=token) as fresh:  # stored, then
+        await eventually(lambda: content(fresh) == expected, what="the seeded room stored")
     return room, expected
 
 
@@ -162,7 +163,7 @@ async def test_bad_frame_closes_only_that_connection(server, case):
         started = time.monotonic()
         assert await send_and_get_close_code(server, room, frame) == code
         assert time.monotonic() - started < 2, "rejection must be quick"
-        await asyncio.sleep(0.1)
+        # the close code says the frame was handled: nothing of it can follow
         assert content(watcher) == expected
     async with connected(server.ws_url, room, token=token(server)) as fresh:
         assert content(fresh) == expected
@@ -199,8 +200,15 @@ async def test_update_with_missing_dependencies_is_held_until_they_arrive(server
     async with connected(server.ws_url, room, token=token(server)) as watcher:
         async with websockets.connect(url(server, room)) as sender:
             await sender.send(create_update_message(second))
-            await asyncio.sleep(0.3)
-            assert content(watcher) == expected, "a dependent update must not show alone"
+            # a later frame of the same connection, relayed: the held one was handled
+            marker = Doc()
+            marker.get("meta", type=Map)["handled"] = "yes"
+            await sender.send(create_update_message(marker.get_update()))
+            watched = watcher.get("meta", type=Map)
+            await eventually(lambda: watched.get("handled") == "yes", what="the later frame")
+            seen_now = content(watcher)
+            seen_now["meta"].pop("handled")
+            assert seen_now == expected, "a dependent update must not show alone"
             await sender.send(create_update_message(first))
             seen = watcher.get("resume", type=Text)
             await eventually(
@@ -240,12 +248,13 @@ async def test_awareness_claiming_another_clients_id_is_refused(server):
         echo = awareness_frame(maven.doc.client_id, {"user": {"name": "Maven"}}, clock)
         async with websockets.connect(url(server, room)) as echoer:
             await echoer.send(echo)
-            await asyncio.sleep(0.2)
+            await echoer.send(bytes([3]))  # query awareness: answered once the echo is handled
+            while (await asyncio.wait_for(echoer.recv(), 5))[:1] != b"\x01":
+                pass
             await echoer.ping()  # still open
         # ... a newer state for maven's id from another connection is a forgery.
         forged = awareness_frame(maven.doc.client_id, {"user": {"name": "Mallory"}}, clock + 5)
         assert await send_and_get_close_code(server, room, forged) == 1008
-        await asyncio.sleep(0.2)
         # the name others see is the account's (collab/presence.py), never the forger's
         assert other.others()[maven.doc.client_id]["user"]["name"] == "member"
     await assert_other_room_syncs(server)
