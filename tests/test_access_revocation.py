@@ -16,7 +16,6 @@ import websockets
 from pycrdt import Doc, Map, Provider, create_update_message
 from websockets.exceptions import ConnectionClosed
 
-from tests.conftest import require
 from tests.polling import until
 from tests.server_process import ServerProcess
 from tests.test_instances import ThrowawayRedis
@@ -271,7 +270,6 @@ def redis_server(tmp_path):
 async def test_a_revoke_on_one_instance_closes_the_connection_on_another(
     server_factory, postgres_url, redis_server
 ):
-    require(True, "PostgreSQL")
     # Polling so slow that only the Redis notice can close the connection in time.
     env = {"REDIS_URL": redis_server.url, "ACCESS_CHANGE_POLL_SECONDS": "600", **WEB_ENV}
     a_server = server_factory(postgres_url, **env)
