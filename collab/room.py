@@ -25,6 +25,7 @@ from pycrdt import (
 )
 
 from .fanout import Fanout
+from .held_updates import HeldUpdate, HeldUpdates
 from .metrics import Metrics
 from .peer import Peer
 from .presence import Presence
@@ -89,13 +90,6 @@ class _Outgoing:
     actor: int | None = None  # the user whose edit it is (None: the server, unknown, remote)
 
 
-@dataclass
-class _Pending:
-    update: bytes
-    summary: UpdateSummary
-    origin: Origin
-
-
 class Room:
     def __init__(
         self,
@@ -119,8 +113,7 @@ class Room:
         self.peers: set[Peer] = set()
         self.users = 0  # acquisitions by the room manager (peers and server actions)
         self._outbox: asyncio.Queue[_Outgoing] = asyncio.Queue()
-        self._pending: list[_Pending] = []
-        self._pending_bytes = 0
+        self._held = HeldUpdates(limits.max_pending_bytes)
         self._relay_task: asyncio.Task[None] | None = None
         self.version = 0  # bumped each time a committed change has been relayed
         self._changed = asyncio.Condition()
@@ -222,7 +215,8 @@ class Room:
             return
         state = decode_state_vector(self.doc.get_state())
         if missing_dependencies(summary, state):
-            self._hold(_Pending(update, summary, origin))
+            self._held.hold(HeldUpdate(update, summary, origin))
+            log.info("room %s: holding an update with missing dependencies", self.doc_id)
             return
         new_structs = any(b.end > state.get(b.client, 0) for b in summary.blocks)
         if not new_structs and not summary.deletes:
@@ -349,40 +343,23 @@ class Room:
             )
         )
 
-    def _hold(self, pending: _Pending) -> None:
-        size = len(pending.update)
-        if self._pending_bytes + size > self.limits.max_pending_bytes:
-            self._pending = [p for p in self._pending if p.origin is not pending.origin]
-            self._pending_bytes = sum(len(p.update) for p in self._pending)
-            raise ProtocolError(
-                CloseCode.POLICY_VIOLATION, "too many updates with missing dependencies"
-            )
-        self._pending.append(pending)
-        self._pending_bytes += size
-        log.info("room %s: holding an update with missing dependencies", self.doc_id)
-
     def _retry_pending(self) -> None:
-        progress = True
-        while progress and self._pending:
-            progress = False
-            state = decode_state_vector(self.doc.get_state())
-            for pending in self._pending:
-                if not missing_dependencies(pending.summary, state):
-                    self._pending.remove(pending)
-                    self._pending_bytes -= len(pending.update)
-                    try:
-                        self._admit(pending.update, pending.summary, pending.origin)
-                        self._integrate(pending.update, pending.origin)
-                    except ProtocolError as error:
-                        log.warning(
-                            "room %s: a held update could not be applied, dropped (%s)",
-                            self.doc_id,
-                            error.reason,
-                        )
-                        if self.metrics is not None:
-                            self.metrics.held_dropped.inc()
-                    progress = True
-                    break
+        """Apply the held updates whose dependencies have now arrived, in turn."""
+        while self._held:
+            ready = self._held.next_ready(decode_state_vector(self.doc.get_state()))
+            if ready is None:
+                return
+            try:
+                self._admit(ready.update, ready.summary, ready.origin)
+                self._integrate(ready.update, ready.origin)
+            except ProtocolError as error:
+                log.warning(
+                    "room %s: a held update could not be applied, dropped (%s)",
+                    self.doc_id,
+                    error.reason,
+                )
+                if self.metrics is not None:
+                    self.metrics.held_dropped.inc()
 
     def _reply_step1(self, peer: Peer, frame: bytes, state: bytes) -> None:
         try:
