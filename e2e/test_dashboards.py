@@ -5,6 +5,7 @@ in the editor's workload warning without a reload."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,3 +130,25 @@ def test_a_move_into_now_shows_live_on_the_dashboard_and_in_the_editors_warning(
     expect(member.locator("#workload")).to_contain_text("Now holds 32 h of estimated work")
     expect(editor.locator("#workload-live")).to_contain_text("Now holds 32 h")  # the editor too
     expect(timeline.locator("#workload-live")).to_contain_text("Now holds 32 h")
+
+
+def test_a_badge_earned_shows_live_on_the_members_dashboard(browse, artifacts: Path) -> None:
+    """Last in this file: it finishes one of the demo's cards in Now."""
+    member = browse(MEMBER).new_page()
+    member.goto("/dashboard")
+    expect(member.get_by_role("heading", name="Badges")).to_be_visible()
+    timeline = browse(MENTOR).new_page()
+    timeline.goto(f"/curricula/{DEMO}/timeline")
+    timeline.get_by_role("button", name="Mark done").first.click()
+    # the finish's sync awards the demo's history: badges appear without a reload
+    badges = member.locator(".award-list .award")
+    expect(badges.filter(has_text="First step")).to_be_visible(timeout=10_000)
+    expect(badges.first.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-"))
+    member.locator(".awards").scroll_into_view_if_needed()
+    member.screenshot(path=str(artifacts / "dashboard-with-badges.png"), full_page=True)
+    assert_no_serious_violations(member)
+    phone = browse(MEMBER, PHONE).new_page()
+    phone.goto("/dashboard")
+    expect(phone.locator(".award").first).to_be_visible()
+    phone.screenshot(path=str(artifacts / "dashboard-with-badges-phone.png"), full_page=True)
+    no_horizontal_scroll(phone)

@@ -1,0 +1,89 @@
+"""What a dashboard shows of its owner, against a real server: their badges with the dates
+(in the page, the JSON and live over SSE when one is newly earned), the community's open
+questions for those who offer skills (live when one is asked), and the mentor's way from a
+mentee to their encounters in one click."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from collab import edits
+from tests.polling import until
+from tests.read_model_checks import database_of, user_id
+from tests.web import WEB_ENV, signed_in
+from tests.yclient import connected
+
+MEMBER = "mia@example.org"
+MENTOR = "max@example.org"
+
+
+@pytest.fixture
+def web_server(server_factory):
+    return server_factory(**WEB_ENV, READ_MODEL_DELAY_SECONDS="0.1")
+
+
+async def messages(stream: httpx.Response) -> AsyncIterator[str]:
+    """The stream's SSE messages, each one's data joined."""
+    data: list[str] = []
+    async for line in stream.aiter_lines():
+        if line.startswith("data: "):
+            data.append(line.removeprefix("data: "))
+        elif not line and data:
+            yield "\n".join(data)
+            data = []
+
+
+async def next_with(found: AsyncIterator[str], text: str) -> str:
+    """The first message holding `text` (the stream's keepalives pass by)."""
+    async for message in found:
+        if text in message:
+            return message
+    raise AssertionError(f"the stream ended before {text!r}")
+
+
+async def test_a_badge_newly_earned_shows_on_the_dashboard_live_and_in_its_json(web_server):
+    doc_id, token = web_server.new_curriculum(MEMBER, mentors=(MENTOR,))
+    async with signed_in(web_server, MEMBER) as member:
+        page = (await member.get("/dashboard")).text
+        assert "Badges" in page and "No badges yet: your first finished resource" in page
+        async with member.stream("GET", "/dashboard/stream") as stream:
+            found = messages(stream)
+            first = await next_with(found, "Badges")
+            assert "No badges yet" in first
+            async with connected(web_server.ws_url, doc_id, token=token) as doc:
+                item = edits.add_item(doc, title="Recursion kata", status="now")
+                edits.move_item(doc, item, "done")
+                live = await until(lambda: next_with(found, "First step"), what="the badge, live")
+        data = (await member.get("/dashboard", headers={"Accept": "application/json"})).json()
+        page = (await member.get("/dashboard")).text
+    today = datetime.now(UTC).date()
+    assert f'datetime="{today.isoformat()}"' in live  # the date it was earned
+    [badge] = data["badges"]
+    assert badge["code"] == "first-finish" and badge["title"] == "First step"
+    assert badge["earned_at"].startswith(today.isoformat())
+    assert "First step" in page and f">{today.day} {today.strftime('%B %Y')}</time>" in page
+    assert "questions_to_answer" not in data  # Mia offers no skills
+
+
+async def test_a_mentor_sees_their_own_badges_not_their_mentees(web_server):
+    doc_id, token = web_server.new_curriculum(MEMBER, mentors=(MENTOR,))
+    async with connected(web_server.ws_url, doc_id, token=token) as doc:
+        item = edits.add_item(doc, title="Recursion kata", status="now")
+        edits.move_item(doc, item, "done")
+        goal = edits.set_goal(doc, title="Pass the interview")
+        edits.set_goal(doc, goal, done=True)
+    async with signed_in(web_server, MENTOR) as mentor:
+        data = await until(
+            lambda: mentor.get("/dashboard", headers={"Accept": "application/json"}),
+            lambda answer: answer.json()["badges"],
+            what="the mentor's badge",
+        )
+        page = (await mentor.get("/dashboard")).text
+    assert [b["code"] for b in data.json()["badges"]] == ["mentee-first-goal"]
+    assert "A mentee&#39;s first goal" in page and "First step" not in page
+    with database_of(web_server) as engine:
+        assert user_id(engine, MENTOR)
