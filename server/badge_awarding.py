@@ -2,8 +2,9 @@
 what is missing (once, even when two awards run at once).
 
 Called, in a thread, after the read model records a curriculum's new events or goals
-(`server/read_model_sync.py`: for its member and its mentors) and after a review is
-written (`server/library/actions.py`). Cheap to call again: nothing changes when
+(`server/read_model_sync.py`: for its member and its mentors), after a review is
+written (`server/library/actions.py`) and after a mentor records an encounter
+(`server/encounters/record.py`). Cheap to call again: nothing changes when
 nothing new was earned. See docs/badges.md.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 
 from domain.badges import earned_badges
 from storage.badge_queries import facts_of, people_of_curriculum, store_awards
+from storage.encounter_queries import recorded_by_mentor
 from storage.models import utcnow
 
 log = logging.getLogger("mentorhub.badges")
@@ -29,9 +31,8 @@ def badges_key(user_id: int) -> str:
 
 def award_badges(engine: Engine, user_id: int) -> list[str]:
     """Store the badges `user_id` earned and does not hold yet; their codes (blocking)."""
-    # Encounters are not recorded yet (0): when they are, the person's count goes here,
-    # and the mentors' "Five encounters" badge follows.
-    facts = facts_of(engine, user_id, utcnow(), encounters=0)
+    encounters = recorded_by_mentor(engine, user_id)  # dated: the 5th earns "Five encounters"
+    facts = facts_of(engine, user_id, utcnow(), encounters=encounters)
     stored = store_awards(engine, user_id, earned_badges(facts))
     if stored:
         log.info("user %s earned %s", user_id, ", ".join(stored))

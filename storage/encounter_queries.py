@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -89,6 +90,18 @@ def encounters_of_member(engine: Engine, member_id: int) -> list[Encounter]:
 def encounters_by_mentor(engine: Engine, mentor_id: int) -> list[Encounter]:
     """The encounters a mentor recorded, newest first."""
     return _encounters(engine, col(Encounter.mentor_user_id) == mentor_id)
+
+
+def recorded_by_mentor(engine: Engine, mentor_id: int) -> list[datetime]:
+    """When each encounter the mentor recorded was written, oldest first (their badge)."""
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.select(col(Encounter.created_at))
+                .where(col(Encounter.mentor_user_id) == mentor_id)
+                .order_by(col(Encounter.created_at), col(Encounter.id))
+            ).scalars()
+        )
 
 
 def previous_encounter(engine: Engine, encounter: Encounter) -> Encounter | None:

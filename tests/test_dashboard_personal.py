@@ -10,8 +10,15 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from collab import edits
+from storage.badge_queries import badges_of
+from storage.database import make_engine
+from storage.encounter_queries import recorded_by_mentor
+from tests.encounters import encounter_id, mentorship, record
+from tests.people import import_personas
+from tests.people import user_id as people_id
 from tests.polling import until
 from tests.read_model_checks import database_of, user_id
 from tests.web import WEB_ENV, signed_in
@@ -19,6 +26,7 @@ from tests.yclient import connected
 
 MEMBER = "mia@example.org"
 MENTOR = "max@example.org"
+CHARLIE, MILES = "charlie@example.org", "miles@example.org"  # the personas
 
 
 @pytest.fixture
@@ -87,3 +95,47 @@ async def test_a_mentor_sees_their_own_badges_not_their_mentees(web_server):
     assert "A mentee&#39;s first goal" in page and "First step" not in page
     with database_of(web_server) as engine:
         assert user_id(engine, MENTOR)
+
+
+@pytest.fixture
+def programme(server_factory, smtp, tmp_path):
+    """The personas (Charlie a member, Miles a mentor) on a real server."""
+    server = server_factory(**WEB_ENV, **smtp.env())
+    import_personas(server, tmp_path)
+    return server
+
+
+async def test_a_mentor_recording_five_encounters_earns_the_badge_exactly_once(programme):
+    url = programme.env["DATABASE_URL"]
+    await mentorship(programme, CHARLIE, MILES)
+    charlie, miles_id = people_id(url, CHARLIE), people_id(url, MILES)
+
+    async def codes(http) -> list[str]:
+        found = await http.get("/dashboard", headers={"Accept": "application/json"})
+        return [badge["code"] for badge in found.json()["badges"]]
+
+    async with signed_in(programme, MILES) as miles:
+        for _ in range(4):
+            encounter_id(await record(miles, charlie))
+        assert "encounters-5" not in await codes(miles)  # four: not yet
+        async with miles.stream("GET", "/dashboard/stream") as stream:
+            found = messages(stream)
+            await next_with(found, "Badges")
+            encounter_id(await record(miles, charlie))  # the fifth
+            live = await until(lambda: next_with(found, "Five encounters"), what="it, live")
+        encounter_id(await record(miles, charlie))  # a sixth changes nothing
+        assert (await codes(miles)).count("encounters-5") == 1
+    assert "award-encounters-5" in live
+    engine = make_engine(url)
+    try:
+        fifth = recorded_by_mentor(engine, miles_id)[4]
+        [badge] = [b for b in badges_of(engine, miles_id) if b.code == "encounters-5"]
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT count(*) FROM badge_award WHERE user_id = :u AND code = :c"),
+                {"u": miles_id, "c": "encounters-5"},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert rows == 1
+    assert badge.earned_at.replace(tzinfo=None) == fifth.replace(tzinfo=None)  # dated by the 5th
