@@ -27,13 +27,16 @@ from .conftest import (
 )
 
 SAM = Person("sam@example.org", "Sam", "staff")  # the demo's staff member
+MILES = Person("miles@example.org", "Miles", "mentor")  # offers recursion in the demo
+CHARLIE = Person("charlie@example.org", "Charlie", "member")  # asks about it
 DEMO = "demo-appollo"  # Appollo's curriculum in the demo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, oidc: OIDCProvider) -> Iterator[ServerProcess]:
     """A server on the demo data (people, curricula, months of learning events)."""
-    oidc.set_user(SAM.email, email=SAM.email, email_verified=True, name=SAM.name)
+    for person in (SAM, MILES, CHARLIE):
+        oidc.set_user(person.email, email=person.email, email_verified=True, name=person.name)
     folder = tmp_path_factory.mktemp("demo-server")
     settings = {
         "DATABASE_URL": f"sqlite:///{folder / 'mentorhub.sqlite3'}",
@@ -152,3 +155,31 @@ def test_a_badge_earned_shows_live_on_the_members_dashboard(browse, artifacts: P
     expect(phone.locator(".award").first).to_be_visible()
     phone.screenshot(path=str(artifacts / "dashboard-with-badges-phone.png"), full_page=True)
     no_horizontal_scroll(phone)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_questions_a_mentor_can_answer_show_on_their_dashboard_live(
+    browse, artifacts: Path, size: str
+) -> None:
+    miles = browse(MILES, PHONE if size == "phone" else DESKTOP).new_page()
+    miles.goto("/dashboard")
+    questions = miles.locator(".dash-questions")
+    expect(questions.get_by_role("heading", name="Questions you can answer")).to_be_visible()
+    expect(questions.locator(".dash-question").first).to_be_visible()  # the demo's open one
+    title = f"Which recursion exercises come first? ({size})"
+    charlie = browse(CHARLIE).new_page()
+    charlie.goto("/community/new")
+    charlie.get_by_label("Your question").fill(title)
+    charlie.get_by_label("Skills").fill("Recursion")
+    charlie.get_by_role("button", name="Ask the community").click()
+    expect(charlie).to_have_url(re.compile(r"/community/\d+$"))
+    asked = questions.locator(".dash-question", has_text=title)  # live, no reload
+    expect(asked).to_contain_text("Asked by Charlie")
+    expect(asked).to_contain_text("0 answers")
+    expect(asked.locator(".skill")).to_contain_text(["Recursion"])
+    asked.scroll_into_view_if_needed()
+    miles.screenshot(path=str(artifacts / f"dashboard-questions-{size}.png"), full_page=True)
+    assert_no_serious_violations(miles)
+    no_horizontal_scroll(miles)
+    asked.get_by_role("link", name=title).click()
+    expect(miles).to_have_url(charlie.url)

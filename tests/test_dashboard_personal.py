@@ -21,12 +21,14 @@ from tests.people import import_personas
 from tests.people import user_id as people_id
 from tests.polling import until
 from tests.read_model_checks import database_of, user_id
-from tests.web import WEB_ENV, signed_in
+from tests.web import WEB_ENV, csrf_token, signed_in
 from tests.yclient import connected
 
 MEMBER = "mia@example.org"
 MENTOR = "max@example.org"
-CHARLIE, MILES = "charlie@example.org", "miles@example.org"  # the personas
+CHARLIE, MILES, JULIAN, KENJI = (
+    "charlie@example.org", "miles@example.org", "julian@example.org", "kenji@example.org",
+)  # the personas: Charlie a member who offers skills, Julian one who offers none  # fmt: skip
 
 
 @pytest.fixture
@@ -139,3 +141,46 @@ async def test_a_mentor_recording_five_encounters_earns_the_badge_exactly_once(p
         engine.dispose()
     assert rows == 1
     assert badge.earned_at.replace(tzinfo=None) == fifth.replace(tzinfo=None)  # dated by the 5th
+
+
+async def ask(browser, title: str, skills: str) -> int:
+    token = await csrf_token(browser, "/community")
+    data = {"title": title, "body": "Details.", "skills": skills, "csrf_token": token}
+    asked = await browser.post("/community", data=data)
+    assert asked.status_code == 303, asked.text
+    return int(asked.headers["location"].rsplit("/", 1)[1])
+
+
+async def test_questions_reach_the_dashboards_of_those_who_offer_their_skills_live(programme):
+    recursion = "How do I stop freezing on recursion questions?"
+    async with signed_in(programme, MILES) as miles:  # a mentor who offers recursion
+        empty = (await miles.get("/dashboard")).text
+        assert "Questions you can answer" in empty and "No open question needs" in empty
+        assert 'href="/community"' in empty
+        async with miles.stream("GET", "/dashboard/stream") as stream:
+            found = messages(stream)
+            await next_with(found, "No open question needs")
+            async with signed_in(programme, JULIAN) as julian:
+                question = await ask(julian, recursion, "Recursion, coding interview")
+            live = await until(lambda: next_with(found, "freezing on recursion"), what="live")
+        assert f'href="/community/{question}"' in live and "Asked by Julian" in live
+        assert "Recursion" in live and "0 answers" in live
+        async with signed_in(programme, KENJI) as kenji:
+            token = await csrf_token(kenji, "/community")
+            answered = await kenji.post(
+                f"/community/{question}/answers", data={"body": "Trace it.", "csrf_token": token}
+            )
+            assert answered.status_code == 303
+        data = (await miles.get("/dashboard", headers={"Accept": "application/json"})).json()
+    [listed] = data["questions_to_answer"]
+    assert listed == {"id": question, "title": recursion, "skills": ["recursion",
+                      "coding-interviews"], "asker": listed["asker"], "answers": 1,
+                      "url": f"/community/{question}"}  # fmt: skip
+    async with signed_in(programme, CHARLIE) as charlie:  # a member who offers javascript
+        assert "No open question needs" in (await charlie.get("/dashboard")).text
+        async with signed_in(programme, JULIAN) as julian:
+            other = await ask(julian, "Why is this closure stale in my loop?", "javascript")
+            mine = (await julian.get("/dashboard")).text
+        page = (await charlie.get("/dashboard")).text
+    assert f'href="/community/{other}"' in page and f'href="/community/{question}"' not in page
+    assert "Questions you can answer" not in mine  # Julian offers no skill

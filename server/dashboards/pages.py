@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from domain.skills import load_vocabulary
 from storage.accounts import User
 
 from ..live_feed import feed_stream
@@ -31,7 +32,8 @@ async def dashboard_of(state: Any, user: User) -> dict[str, Any]:
         programme = await asyncio.to_thread(staff_view, state.engine, state.settings, now)
         return {"kind": "staff", "programme": programme, "now": now}
     personal = await asyncio.to_thread(personal_of, state.engine, user.id, user.role)
-    mine = {"personal": personal, "badges": personal.badges, "badges_owner": "you"}
+    mine = {"personal": personal, "badges": personal.badges, "badges_owner": "you",
+            "skill_label": load_vocabulary().label}  # fmt: skip
     mine["watched_keys"] = watched_keys(user.id, personal)
     if user.role == "mentor":
         found = await asyncio.to_thread(mentor_view, state.engine, state.settings, user.id, now)
