@@ -183,3 +183,12 @@ def test_questions_a_mentor_can_answer_show_on_their_dashboard_live(
     no_horizontal_scroll(miles)
     asked.get_by_role("link", name=title).click()
     expect(miles).to_have_url(charlie.url)
+
+
+def test_a_mentor_opens_a_mentees_encounters_from_the_dashboard_in_one_click(browse) -> None:
+    page = browse(MENTOR).new_page()  # Maven: the demo's two encounters with Appollo
+    page.goto("/dashboard")
+    page.get_by_role("link", name="Encounters with Appollo the Apprentice").click()
+    expect(page).to_have_url(re.compile(r"/people/\d+/encounters$"))
+    expect(page.locator("main")).to_contain_text("Stuck on a problem")
+    assert_no_serious_violations(page)

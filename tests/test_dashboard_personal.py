@@ -184,3 +184,30 @@ async def test_questions_reach_the_dashboards_of_those_who_offer_their_skills_li
         page = (await charlie.get("/dashboard")).text
     assert f'href="/community/{other}"' in page and f'href="/community/{question}"' not in page
     assert "Questions you can answer" not in mine  # Julian offers no skill
+
+
+async def test_a_mentor_goes_from_the_dashboard_to_a_mentees_encounters_in_one_click(programme):
+    url = programme.env["DATABASE_URL"]
+    doc_id = await mentorship(programme, CHARLIE, MILES)
+    charlie = people_id(url, CHARLIE)
+    async with connected(programme.ws_url, doc_id, token=programme.token(MILES)) as doc:
+        edits.add_item(doc, title="Recursion kata", status="now")  # the read model has it
+    listing, new = f"/people/{charlie}/encounters", f"/people/{charlie}/encounters/new"
+    async with signed_in(programme, MILES) as miles:
+        page = await until(
+            lambda: miles.get("/dashboard"),
+            lambda page: f'href="{listing}"' in page.text,
+            what="the mentee on the dashboard",
+        )
+        assert f'href="{new}">Record an encounter with Charlie</a>' in page.text
+        assert f'href="{listing}">Encounters with Charlie</a>' in page.text
+        chooser = await miles.get(new)
+        assert chooser.status_code == 200 and "First meeting" in chooser.text
+        created = encounter_id(await record(miles, charlie))
+        assert f'href="/encounters/{created}"' in (await miles.get(listing)).text
+        data = (await miles.get("/dashboard", headers={"Accept": "application/json"})).json()
+    assert [m["member_id"] for m in data["mentees"]] == [charlie]
+    programme.add_user("sam@example.org", role="staff", name="Sam")
+    async with signed_in(programme, "sam@example.org") as sam:
+        staff = (await sam.get("/dashboard")).text
+    assert "Charlie" in staff and f'href="{new}"' not in staff  # staff do not record them
