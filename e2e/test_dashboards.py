@@ -174,7 +174,7 @@ def test_questions_a_mentor_can_answer_show_on_their_dashboard_live(
     charlie.get_by_role("button", name="Ask the community").click()
     expect(charlie).to_have_url(re.compile(r"/community/\d+$"))
     asked = questions.locator(".dash-question", has_text=title)  # live, no reload
-    expect(asked).to_contain_text("Asked by Charlie")
+    expect(asked).to_contain_text("Asked by Charlie", timeout=10_000)
     expect(asked).to_contain_text("0 answers")
     expect(asked.locator(".skill")).to_contain_text(["Recursion"])
     asked.scroll_into_view_if_needed()
