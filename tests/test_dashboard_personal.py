@@ -192,6 +192,10 @@ async def test_a_mentor_goes_from_the_dashboard_to_a_mentees_encounters_in_one_c
     charlie = people_id(url, CHARLIE)
     async with connected(programme.ws_url, doc_id, token=programme.token(MILES)) as doc:
         edits.add_item(doc, title="Recursion kata", status="now")  # the read model has it
+    julian = people_id(url, JULIAN)  # co-edited by Miles without a mentorship
+    other, token = programme.new_curriculum(JULIAN, mentors=(MILES,), title="Julian's")
+    async with connected(programme.ws_url, other, token=token) as doc:
+        edits.add_item(doc, title="Career talk", status="now")
     listing, new = f"/people/{charlie}/encounters", f"/people/{charlie}/encounters/new"
     async with signed_in(programme, MILES) as miles:
         page = await until(
@@ -201,12 +205,18 @@ async def test_a_mentor_goes_from_the_dashboard_to_a_mentees_encounters_in_one_c
         )
         assert f'href="{new}">Record an encounter with Charlie</a>' in page.text
         assert f'href="{listing}">Encounters with Charlie</a>' in page.text
+        page = await until(
+            lambda: miles.get("/dashboard"),
+            lambda page: "Julian&#39;s" in page.text,
+            what="both mentees",
+        )
+        assert f"/people/{julian}/encounters" not in page.text  # it would answer 403
         chooser = await miles.get(new)
         assert chooser.status_code == 200 and "First meeting" in chooser.text
         created = encounter_id(await record(miles, charlie))
         assert f'href="/encounters/{created}"' in (await miles.get(listing)).text
         data = (await miles.get("/dashboard", headers={"Accept": "application/json"})).json()
-    assert [m["member_id"] for m in data["mentees"]] == [charlie]
+    assert sorted(m["member_id"] for m in data["mentees"]) == sorted([charlie, julian])
     programme.add_user("sam@example.org", role="staff", name="Sam")
     async with signed_in(programme, "sam@example.org") as sam:
         staff = (await sam.get("/dashboard")).text
