@@ -5,6 +5,7 @@ in the editor's workload warning without a reload."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,13 +27,16 @@ from .conftest import (
 )
 
 SAM = Person("sam@example.org", "Sam", "staff")  # the demo's staff member
+MILES = Person("miles@example.org", "Miles", "mentor")  # offers recursion in the demo
+CHARLIE = Person("charlie@example.org", "Charlie", "member")  # asks about it
 DEMO = "demo-appollo"  # Appollo's curriculum in the demo
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, oidc: OIDCProvider) -> Iterator[ServerProcess]:
     """A server on the demo data (people, curricula, months of learning events)."""
-    oidc.set_user(SAM.email, email=SAM.email, email_verified=True, name=SAM.name)
+    for person in (SAM, MILES, CHARLIE):
+        oidc.set_user(person.email, email=person.email, email_verified=True, name=person.name)
     folder = tmp_path_factory.mktemp("demo-server")
     settings = {
         "DATABASE_URL": f"sqlite:///{folder / 'mentorhub.sqlite3'}",
@@ -129,3 +133,62 @@ def test_a_move_into_now_shows_live_on_the_dashboard_and_in_the_editors_warning(
     expect(member.locator("#workload")).to_contain_text("Now holds 32 h of estimated work")
     expect(editor.locator("#workload-live")).to_contain_text("Now holds 32 h")  # the editor too
     expect(timeline.locator("#workload-live")).to_contain_text("Now holds 32 h")
+
+
+def test_a_badge_earned_shows_live_on_the_members_dashboard(browse, artifacts: Path) -> None:
+    """Last in this file: it finishes one of the demo's cards in Now."""
+    member = browse(MEMBER).new_page()
+    member.goto("/dashboard")
+    expect(member.get_by_role("heading", name="Badges")).to_be_visible()
+    timeline = browse(MENTOR).new_page()
+    timeline.goto(f"/curricula/{DEMO}/timeline")
+    timeline.get_by_role("button", name="Mark done").first.click()
+    # the finish's sync awards the demo's history: badges appear without a reload
+    badges = member.locator(".award-list .award")
+    expect(badges.filter(has_text="First step")).to_be_visible(timeout=10_000)
+    expect(badges.first.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-"))
+    member.locator(".awards").scroll_into_view_if_needed()
+    member.screenshot(path=str(artifacts / "dashboard-with-badges.png"), full_page=True)
+    assert_no_serious_violations(member)
+    phone = browse(MEMBER, PHONE).new_page()
+    phone.goto("/dashboard")
+    expect(phone.locator(".award").first).to_be_visible()
+    phone.screenshot(path=str(artifacts / "dashboard-with-badges-phone.png"), full_page=True)
+    no_horizontal_scroll(phone)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_questions_a_mentor_can_answer_show_on_their_dashboard_live(
+    browse, artifacts: Path, size: str
+) -> None:
+    miles = browse(MILES, PHONE if size == "phone" else DESKTOP).new_page()
+    miles.goto("/dashboard")
+    questions = miles.locator(".dash-questions")
+    expect(questions.get_by_role("heading", name="Questions you can answer")).to_be_visible()
+    expect(questions.locator(".dash-question").first).to_be_visible()  # the demo's open one
+    title = f"Which recursion exercises come first? ({size})"
+    charlie = browse(CHARLIE).new_page()
+    charlie.goto("/community/new")
+    charlie.get_by_label("Your question").fill(title)
+    charlie.get_by_label("Skills").fill("Recursion")
+    charlie.get_by_role("button", name="Ask the community").click()
+    expect(charlie).to_have_url(re.compile(r"/community/\d+$"))
+    asked = questions.locator(".dash-question", has_text=title)  # live, no reload
+    expect(asked).to_contain_text("Asked by Charlie", timeout=10_000)
+    expect(asked).to_contain_text("0 answers")
+    expect(asked.locator(".skill")).to_contain_text(["Recursion"])
+    asked.scroll_into_view_if_needed()
+    miles.screenshot(path=str(artifacts / f"dashboard-questions-{size}.png"), full_page=True)
+    assert_no_serious_violations(miles)
+    no_horizontal_scroll(miles)
+    asked.get_by_role("link", name=title).click()
+    expect(miles).to_have_url(charlie.url)
+
+
+def test_a_mentor_opens_a_mentees_encounters_from_the_dashboard_in_one_click(browse) -> None:
+    page = browse(MENTOR).new_page()  # Maven: the demo's two encounters with Appollo
+    page.goto("/dashboard")
+    page.get_by_role("link", name="Encounters with Appollo the Apprentice").click()
+    expect(page).to_have_url(re.compile(r"/people/\d+/encounters$"))
+    expect(page.locator("main")).to_contain_text("Stuck on a problem")
+    assert_no_serious_violations(page)

@@ -40,12 +40,14 @@ def _goals_done(engine: Engine, doc_ids: Sequence[str]) -> int:
     return sum(goal.done for rows in goals.values() for goal in rows)
 
 
-def facts_of(engine: Engine, user_id: int, now: datetime, encounters: int = 0) -> Facts:
+def facts_of(
+    engine: Engine, user_id: int, now: datetime, encounters: Sequence[datetime] = ()
+) -> Facts:
     """What a person did, from the read model and the library.
 
     Goals have no date in the read model (a goal is done or not), so a goal completed is
     dated `now`: the first award after it was marked done stores that date for good.
-    `encounters` is how many encounters the person recorded as a mentor."""
+    `encounters`: when each encounter the person recorded as a mentor was written."""
     finishes = events_of_member(engine, user_id, kinds=["finished"])
     own = [overview.doc_id for overview in overviews_of_member(engine, user_id)]
     mentored = [overview.doc_id for overview in overviews_of_mentor(engine, user_id)]
@@ -56,7 +58,7 @@ def facts_of(engine: Engine, user_id: int, now: datetime, encounters: int = 0) -
         reviews_written=[review.at for review in reviews_by(engine, user_id)],
         mentee_goals_reached=[now] * _goals_done(engine, mentored),
         shared_resources_finished=[(str(resource), at) for resource, at in shared],
-        encounters_recorded=[now] * encounters,
+        encounters_recorded=list(encounters),
     )
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -89,6 +90,43 @@ def encounters_of_member(engine: Engine, member_id: int) -> list[Encounter]:
 def encounters_by_mentor(engine: Engine, mentor_id: int) -> list[Encounter]:
     """The encounters a mentor recorded, newest first."""
     return _encounters(engine, col(Encounter.mentor_user_id) == mentor_id)
+
+
+def members_in_mentorship(engine: Engine, mentor_id: int) -> set[int]:
+    """The members `mentor_id` mentors in a running mentorship: those they record
+    encounters with."""
+    with engine.connect() as connection:
+        return set(
+            connection.execute(
+                sa.select(col(Mentorship.member_id)).where(
+                    col(Mentorship.mentor_id) == mentor_id, col(Mentorship.ended_at).is_(None)
+                )
+            ).scalars()
+        )
+
+
+def members_met_by(engine: Engine, mentor_id: int) -> set[int]:
+    """The members `mentor_id` recorded an encounter with (they may read those)."""
+    with engine.connect() as connection:
+        return set(
+            connection.execute(
+                sa.select(col(Encounter.member_user_id))
+                .where(col(Encounter.mentor_user_id) == mentor_id)
+                .distinct()
+            ).scalars()
+        )
+
+
+def recorded_by_mentor(engine: Engine, mentor_id: int) -> list[datetime]:
+    """When each encounter the mentor recorded was written, oldest first (their badge)."""
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.select(col(Encounter.created_at))
+                .where(col(Encounter.mentor_user_id) == mentor_id)
+                .order_by(col(Encounter.created_at), col(Encounter.id))
+            ).scalars()
+        )
 
 
 def previous_encounter(engine: Engine, encounter: Encounter) -> Encounter | None:

@@ -50,6 +50,7 @@ USED_ELSEWHERE = {
     "activity_chart": "templates/dashboards/_member.html, _staff.html",
     "minutes_chart": "templates/dashboards/_member.html",
     "burn_up_chart": "templates/dashboards/_member.html",
+    "in_mentorship": "templates/dashboards/_mentees.html (the mentor's record link)",
 }
 
 

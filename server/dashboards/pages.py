@@ -11,12 +11,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from domain.skills import load_vocabulary
 from storage.accounts import User
 
 from ..live_feed import feed_stream
 from ..templating import current_user, render, render_fragment
 from .common import require_access, token_user, unauthorised, wants_json
 from .member import curriculum_progress, member_progress
+from .personal import personal_of, watched_keys
 from .programme import mentor_view, staff_view
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -29,29 +31,35 @@ async def dashboard_of(state: Any, user: User) -> dict[str, Any]:
     if user.role == "staff":
         programme = await asyncio.to_thread(staff_view, state.engine, state.settings, now)
         return {"kind": "staff", "programme": programme, "now": now}
+    personal = await asyncio.to_thread(personal_of, state.engine, user.id, user.role)
+    mine = {"personal": personal, "badges": personal.badges, "badges_owner": "you",
+            "skill_label": load_vocabulary().label}  # fmt: skip
+    mine["watched_keys"] = watched_keys(user.id, personal)
     if user.role == "mentor":
         found = await asyncio.to_thread(mentor_view, state.engine, state.settings, user.id, now)
-        return {"kind": "mentor", "mentees": found, "now": now}
+        return {"kind": "mentor", "mentees": found, "now": now, **mine}
     progress = await asyncio.to_thread(member_progress, state.engine, state.settings, user.id, now)
-    return {"kind": "member", "progress": progress, "now": now}
+    return {"kind": "member", "progress": progress, "now": now, **mine}
 
 
 def as_json(context: dict[str, Any]) -> dict[str, Any]:
     kind = context["kind"]
     if kind == "staff":
         return {"kind": kind, **context["programme"].as_dict()}
+    mine = context["personal"].as_dict()
     if kind == "mentor":
-        return {"kind": kind, "mentees": [m.as_dict() for m in context["mentees"]]}
-    return {"kind": kind, **context["progress"].as_dict()}
+        return {"kind": kind, "mentees": [m.as_dict() for m in context["mentees"]], **mine}
+    return {"kind": kind, **context["progress"].as_dict(), **mine}
 
 
 def watched(context: dict[str, Any]) -> set[str] | None:
-    """The curricula whose change refreshes the dashboard (None: every one)."""
+    """The curricula (and the owner's badges and questions: `personal.watched_keys`)
+    whose change refreshes the dashboard (None: every one)."""
     if context["kind"] == "staff":
         return None
     if context["kind"] == "mentor":
-        return {m.doc_id for m in context["mentees"]}
-    return {c.doc_id for c in context["progress"].curricula}
+        return {m.doc_id for m in context["mentees"]} | context["watched_keys"]
+    return {c.doc_id for c in context["progress"].curricula} | context["watched_keys"]
 
 
 async def dashboard(request: Request) -> Response:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from domain.dashboard import Pace, WeekActivity, pace, weekly_activity
 from domain.read_rows import CurriculumOverview, ItemRow
 from domain.workload import Workload, needs_others, workload
 from storage.dashboard_queries import finished_times, now_items, people_hours
+from storage.encounter_queries import members_in_mentorship, members_met_by
 from storage.read_model_queries import (
     all_overviews,
     events_for_curricula,
@@ -42,10 +43,14 @@ class Mentee:
     pace: Pace
     workload: Workload
     standing: Standing
+    member_user_id: int | None = None
+    in_mentorship: bool = False  # the mentor who asks records encounters with them
+    met: bool = False  # the mentor who asks may read their encounters
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "curriculum": self.doc_id, "title": self.title, "member": self.member_name,
+            "member_id": self.member_user_id,
             "last_activity_at": (
                 self.last_activity_at.isoformat() if self.last_activity_at else None
             ),
@@ -111,6 +116,7 @@ def mentees(
                 own,
                 load,
                 found_standing,
+                overview.member_user_id,
             )  # fmt: skip
         )
     order = attention_order([(row.standing, row.last_activity_at) for row in rows])
@@ -122,7 +128,12 @@ def mentor_view(
 ) -> list[Mentee]:
     found = overviews_of_mentor(engine, mentor_user_id)
     finished = events_for_curricula(engine, [c.doc_id for c in found], kinds=["finished"])
-    return mentees(engine, settings, found, finished, now)
+    mine = members_in_mentorship(engine, mentor_user_id)
+    met = mine | members_met_by(engine, mentor_user_id)
+    return [
+        replace(row, in_mentorship=row.member_user_id in mine, met=row.member_user_id in met)
+        for row in mentees(engine, settings, found, finished, now)
+    ]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from storage.encounter_queries import insert_encounter, latest_encounter, update
 from storage.encounters import Encounter
 from storage.models import utcnow
 
+from ..badge_awarding import award_off_the_loop, badges_key
 from ..notifications import notify, site_url, wake_outbox
 from ..people_forms import Form
 from ..people_pages import signed_in
@@ -139,6 +140,9 @@ async def create_encounter(request: Request) -> Response:
         baseline,
     )  # fmt: skip
     wake_outbox(request.app.state)
+    state = request.app.state
+    if await award_off_the_loop(state.engine, user_id=user.id):  # the 5th earns a badge
+        await state.read_model.announce(badges_key(user.id))  # the dashboard shows it
     return RedirectResponse(path("encounters", encounter_id), status_code=303)
 
 

@@ -22,7 +22,7 @@ from storage.library_figures import finished_it, resource_ids_by_link
 from storage.library_queries import delete_review, ratings_by, save_review
 
 from ..access import Access, document_access
-from ..badge_awarding import award_off_the_loop
+from ..badge_awarding import award_off_the_loop, badges_key
 from ..htmx import wants_partial
 from ..templating import render
 from ..urls import path
@@ -91,7 +91,8 @@ async def review_action(request: Request) -> Response:
             request, user, resource, 422, review_errors=errors, review_values=fields
         )
     await asyncio.to_thread(save_review, state.engine, resource.id, user.id, rating, text)
-    await award_off_the_loop(state.engine, user_id=user.id)  # a first review earns a badge
+    if await award_off_the_loop(state.engine, user_id=user.id):  # a first review earns one
+        await state.read_model.announce(badges_key(user.id))  # the dashboard shows it
     await state.library.changed()
     return RedirectResponse(path("library", resource.id) + "#reviews", status_code=303)
 
