@@ -158,3 +158,14 @@ async def test_following_a_link_changes_nothing_and_the_start_is_recorded_by_a_p
             await until(lambda: doc.get("items", type=Map)["r"].get("started_at"), bool)
             await member.post(start, headers={"X-CSRF-Token": member_token})
             assert await started_at(member, doc_id, "r") == first  # only the first time
+
+
+async def test_the_editor_names_its_people_as_the_curricula_list_does(server):
+    server.add_user(MEMBER, name="Appollo the Apprentice")
+    server.add_user(MENTOR, role="mentor", name="Maven the Mentor")
+    doc_id = server.cli("curricula", "create", "--member", MEMBER, "--mentor", MENTOR)
+    async with signed_in(server, MEMBER) as http:
+        page = (await http.get(f"/curricula/{doc_id}")).text
+    people = page.split('class="editor-people"', 1)[1].split("</p>", 1)[0]
+    assert "Member: Appollo the Apprentice" in people
+    assert "Mentors: Maven the Mentor" in people and "@" not in people  # names, not emails
