@@ -219,6 +219,10 @@ async def start_item(request: Request) -> Response:
 
 
 async def curricula(request: Request) -> Response:
-    """The curricula this user can open, with live counts per column."""
-    summaries = await curricula_for(request.app.state, current_user(request))
+    """The curricula this user can open, with live counts per column; a visitor signs in
+    first (as on the dashboard and the library), rather than reading "No curricula yet"."""
+    user = current_user(request)
+    if user is None:
+        return RedirectResponse("/auth/login", status_code=303)
+    summaries = await curricula_for(request.app.state, user)
     return render(request, "curricula.html", {"curricula": summaries})

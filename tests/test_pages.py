@@ -8,7 +8,7 @@ import pytest
 from pycrdt import Map, Text
 
 from tests.polling import until
-from tests.web import WEB_ENV, csrf_in, signed_in
+from tests.web import WEB_ENV, client, csrf_in, signed_in
 from tests.yclient import connected
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -169,3 +169,10 @@ async def test_the_editor_names_its_people_as_the_curricula_list_does(server):
     people = page.split('class="editor-people"', 1)[1].split("</p>", 1)[0]
     assert "Member: Appollo the Apprentice" in people
     assert "Mentors: Maven the Mentor" in people and "@" not in people  # names, not emails
+
+
+async def test_a_visitor_is_sent_to_sign_in_from_the_curricula_list(server):
+    server.new_curriculum(MEMBER)
+    async with client(server) as visitor:
+        answer = await visitor.get("/curricula", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/auth/login"
