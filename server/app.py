@@ -37,6 +37,7 @@ from .collab_endpoint import collab_socket
 from .community import community_routes
 from .dashboards import dashboard_routes
 from .encounters import encounter_routes
+from .error_pages import error_page
 from .goals import goal_routes
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .joining import joining_routes
@@ -160,4 +161,7 @@ def create_app(settings: Settings) -> Starlette:
         # text responses gzipped (SSE streams excluded by default, WebSockets untouched)
         Middleware(GZipMiddleware, compresslevel=6),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
+    errors = {403: error_page, 404: error_page}  # pages in the site's frame (error_pages.py)
+    return Starlette(
+        routes=routes, lifespan=lifespan, middleware=middleware, exception_handlers=errors
+    )
