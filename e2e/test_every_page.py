@@ -207,6 +207,16 @@ def visit(
             queue.append(next_path)
 
 
+def dead_link(crawl: Crawl, page: Page, artifacts: Path) -> None:
+    """A link to nowhere: a 404 page in the site's frame with a way on, checked like any
+    page (the browser logs the 404 of the page itself, so the console is not)."""
+    response = page.goto("/no-such-page")
+    assert response is not None
+    if response.status != 404 or page.locator("nav[aria-label=Main]").count() != 1:
+        crawl.note("/no-such-page", f"answers {response.status} without the site's frame")
+    check_page(crawl, page, "/no-such-page", [], artifacts)
+
+
 def crawl_as(browser: Browser, server: ServerProcess, person: DemoPerson) -> Crawl:
     artifacts = ARTIFACTS / "crawl"
     artifacts.mkdir(parents=True, exist_ok=True)
@@ -224,6 +234,7 @@ def crawl_as(browser: Browser, server: ServerProcess, person: DemoPerson) -> Cra
             crawl.seen.add(key)
             crawl.visited.append(path)
             visit(crawl, context, page, path, artifacts, queue)
+        dead_link(crawl, page, artifacts)
     finally:
         context.close()
     return crawl
