@@ -176,3 +176,13 @@ async def test_a_visitor_is_sent_to_sign_in_from_the_curricula_list(server):
     async with client(server) as visitor:
         answer = await visitor.get("/curricula", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/auth/login"
+
+
+async def test_empty_states_of_the_demo_say_where_to_go_next(server):
+    server.cli("seed-demo")
+    async with signed_in(server, "julian@example.org") as julian:  # a request, no mentor yet
+        dashboard = (await julian.get("/dashboard")).text
+        assert "no curriculum yet" in dashboard and 'href="/requests">find a mentor' in dashboard
+    async with signed_in(server, "dana@example.org") as dana:  # a paused mentor
+        inbox = (await dana.get("/inbox")).text
+        assert "profile is paused" in inbox and 'href="/profile">Resume it' in inbox
