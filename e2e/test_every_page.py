@@ -140,7 +140,22 @@ OVERFLOW = """() => {
 }"""
 
 
+ANCHORS = """() => {
+  const broken = [...document.querySelectorAll('a[href^="#"]')].map((a) => a.getAttribute('href'))
+    .filter((h) => h.length > 1 && !document.getElementById(decodeURIComponent(h.slice(1))));
+  const count = {};
+  for (const e of document.querySelectorAll('[id]')) count[e.id] = (count[e.id] || 0) + 1;
+  return {broken, twice: Object.keys(count).filter((id) => count[id] > 1)};
+}"""
+
+
 def check_page(crawl: Crawl, page: Page, path: str, errors: list[str], artifacts: Path) -> None:
+    anchors = page.evaluate(ANCHORS)
+    if anchors["broken"] or anchors["twice"]:
+        crawl.note(
+            path,
+            f"links to ids not on the page {anchors['broken']}, ids used twice {anchors['twice']}",
+        )
     overflow = page.evaluate(OVERFLOW)
     if overflow:
         where = f"scrolls sideways at 375 px ({overflow['scroll']} > {overflow['width']}): "
