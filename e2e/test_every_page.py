@@ -64,10 +64,16 @@ ID_SEGMENT = re.compile(
 )
 
 
+def collapse(segment: str) -> str:
+    """`{id}` for an id, keeping a file's extension (`{id}.pdf`)."""
+    stem, dot, extension = segment.partition(".")
+    return ("{id}" + dot + extension) if ID_SEGMENT.match(stem) else segment
+
+
 def pattern(url: str) -> str:
     """The page's path with its ids collapsed, and the names of its query parameters."""
     parts = urlsplit(url)
-    segments = ["{id}" if ID_SEGMENT.match(s) else s for s in parts.path.split("/")]
+    segments = [collapse(segment) for segment in parts.path.split("/")]
     keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
     return "/".join(segments) + (f"?{'&'.join(keys)}" if keys else "")
 
