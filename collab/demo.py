@@ -113,20 +113,17 @@ APPOLLO_NOTES = {
     "sqlbolt": "Did all 18 lessons; joins finally make sense.",
 }
 
-APPOLLO_RESUME = """\
-Appollo - Site Reliability Engineer
-
-I keep a learning platform fast and available for the people who depend on it. I
-define service level objectives with product teams, alert on what users feel, and
-turn every incident into a blameless postmortem with follow-ups that get done.
-
-Skills: Linux, Git, Python, Docker, Kubernetes, PostgreSQL, Prometheus, Grafana,
-Terraform, GitHub Actions, incident response.
-
-- Cut alert noise by half by replacing CPU alerts with SLO burn-rate alerts.
-- Moved the platform to Kubernetes with zero-downtime deploys from CI.
-- Wrote the on-call runbooks and led the first game day.
-"""
+APPOLLO_RESUME = (  # one line a paragraph, as a person types it: the page wraps it
+    "Appollo - Site Reliability Engineer\n\n"
+    "I keep a learning platform fast and available for the people who depend on it. I "
+    "define service level objectives with product teams, alert on what users feel, and "
+    "turn every incident into a blameless postmortem with follow-ups that get done.\n\n"
+    "Skills: Linux, Git, Python, Docker, Kubernetes, PostgreSQL, Prometheus, Grafana, "
+    "Terraform, GitHub Actions, incident response.\n\n"
+    "- Cut alert noise by half by replacing CPU alerts with SLO burn-rate alerts.\n"
+    "- Moved the platform to Kubernetes with zero-downtime deploys from CI.\n"
+    "- Wrote the on-call runbooks and led the first game day.\n"
+)
 
 CHARLIE_ITEMS: list[Row] = [
     ("think-python", "done", "Think Python, 2nd edition: chapters 5 and 6",
@@ -147,12 +144,11 @@ CHARLIE_ITEMS: list[Row] = [
      ("interviews", "recursion"), 60, None, None),
 ]  # fmt: skip
 
-CHARLIE_RESUME = """\
-Charlie - Junior Software Engineer
-
-I write clear, tested Python and can talk an interviewer through a recursive
-solution: base case first, then how each call gets closer to it.
-"""
+CHARLIE_RESUME = (
+    "Charlie - Junior Software Engineer\n\n"
+    "I write clear, tested Python and can talk an interviewer through a recursive "
+    "solution: base case first, then how each call gets closer to it.\n"
+)
 
 
 def shifted(when: str | None, shift: timedelta) -> str | None:

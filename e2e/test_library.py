@@ -160,7 +160,7 @@ def test_library_pages_work_by_keyboard_at_phone_width_and_pass_axe(
     assert_no_serious_violations(phone)
     phone.get_by_label("Title").fill("Grokking recursion, a talk")
     phone.get_by_label("Link").fill("https://www.youtube.com/watch?v=ngCos392W4w&utm_source=x")
-    phone.get_by_label("Level", exact=True).select_option("beginner")
+    phone.get_by_role("combobox", name="Level", exact=True).select_option("beginner")
     phone.get_by_label("Learning style").select_option("talk")
     phone.get_by_role("button", name="Suggest it").click()
     expect(phone.get_by_role("status")).to_contain_text("waits for a mentor")

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -38,6 +39,7 @@ from .collab_endpoint import collab_socket
 from .community import community_routes
 from .dashboards import dashboard_routes
 from .encounters import encounter_routes
+from .error_pages import error_page
 from .goals import goal_routes
 from .health import git_commit, healthz, metrics_endpoint, version_info
 from .joining import joining_routes
@@ -175,9 +177,9 @@ def create_app(settings: Settings) -> Starlette:
         # text responses gzipped (SSE streams excluded by default, WebSockets untouched)
         Middleware(GZipMiddleware, compresslevel=6),
     ]
+    # pages in the site's frame for 403 and 404 (error_pages.py); a server edit that could
+    # not be stored answers 503 (pages.not_saved)
+    errors: dict[Any, Any] = {403: error_page, 404: error_page, DocumentNotSaved: pages.not_saved}
     return Starlette(
-        routes=routes,
-        lifespan=lifespan,
-        middleware=middleware,
-        exception_handlers={DocumentNotSaved: pages.not_saved},
+        routes=routes, lifespan=lifespan, middleware=middleware, exception_handlers=errors
     )

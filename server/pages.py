@@ -7,6 +7,7 @@ as their own edits.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from typing import Any
@@ -27,6 +28,7 @@ from collab.schema import (
     timeline,
 )
 from domain.read_rows import item_rows
+from storage.curriculum_queries import people_on
 
 from .access import Access, document_access
 from .dashboards.workload import workload_of
@@ -86,6 +88,7 @@ async def editor(request: Request) -> Response:
     async with request.app.state.rooms.using(doc_id) as room:
         curriculum = read_curriculum(room.doc)
     workload = await workload_of(request.app.state, doc_id, item_rows(curriculum.items))
+    people = (await asyncio.to_thread(people_on, request.app.state.engine, [doc_id]))[doc_id]
     user = current_user(request)
     name = user.name if user is not None else "Guest"
     scheme = "wss" if request.url.scheme == "https" else "ws"
@@ -96,6 +99,9 @@ async def editor(request: Request) -> Response:
             "doc_id": doc_id,
             "access": "edit" if access >= Access.EDIT else "read",
             "curriculum": curriculum,
+            # by name, as the curricula list shows them (the document's meta holds emails)
+            "member_names": [p.name for p in people if p.role == "member"],
+            "mentor_names": [p.name for p in people if p.role == "mentor"],
             "columns": columns(curriculum),
             "ws_url": f"{scheme}://{request.url.netloc}/collab",
             "user_name": name,
@@ -220,6 +226,10 @@ async def start_item(request: Request) -> Response:
 
 
 async def curricula(request: Request) -> Response:
-    """The curricula this user can open, with live counts per column."""
-    summaries = await curricula_for(request.app.state, current_user(request))
+    """The curricula this user can open, with live counts per column; a visitor signs in
+    first (as on the dashboard and the library), rather than reading "No curricula yet"."""
+    user = current_user(request)
+    if user is None:
+        return RedirectResponse("/auth/login", status_code=303)
+    summaries = await curricula_for(request.app.state, user)
     return render(request, "curricula.html", {"curricula": summaries})

@@ -28,6 +28,8 @@ async def test_the_demo_has_encounters_and_questions(server_factory):
         since = page.split('id="before-heading"', 1)[1].split("</section>", 1)[0]
         assert "Charlie finished" in since and "Miles added" in since
         assert f'href="/encounters/{first}"' in since
+        answers = page.split('class="answers"', 1)[1].split("</dl>", 1)[0]
+        assert "too big to finish in one sitting" in answers and "—" not in answers
     async with signed_in(server, "miles@example.org") as browser:
         listing = (await browser.get("/community")).text
         for_you = listing.split('id="for-you-heading"', 1)[1].split("</section>", 1)[0]

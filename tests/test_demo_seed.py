@@ -60,3 +60,14 @@ async def test_demo_curricula_have_months_of_events_that_agree_with_them(server)
         assert overview.last_progress_at == max(
             e.at for e in appollo if e.kind in ("started", "finished")
         )
+
+
+def test_demo_resumes_are_typed_as_a_person_types_them():
+    """One line a paragraph: a page shows the resume as written (pre-wrap), so a line
+    broken mid-sentence shows as a ragged break at every width."""
+    from collab.demo import APPOLLO_RESUME, CHARLIE_RESUME
+
+    for resume in (APPOLLO_RESUME, CHARLIE_RESUME):
+        lines = resume.splitlines()
+        for line, after in zip(lines, lines[1:], strict=False):
+            assert not (line and after and not after.startswith("- ")), (line, after)

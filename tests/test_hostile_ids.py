@@ -88,7 +88,7 @@ def routes(segment_pattern: str) -> re.Pattern[str]:
         for template in route_templates()
     ]
     name = "[A-Za-z0-9_-][A-Za-z0-9_.-]*"  # no segment of dots alone
-    static = f"/static/{name}(?:/{name})*\\.(?:css|js|mjs)"
+    static = f"/static/{name}(?:/{name})*\\.(?:css|js|mjs|svg)"
     return re.compile("|".join([*paths, static]))
 
 

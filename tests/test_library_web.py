@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,10 @@ async def search(browser, **params: str) -> str:
 
 async def test_mentors_add_members_suggest_and_a_mentor_accepts(server):
     async with signed_in(server, MAVEN) as maven, signed_in(server, DORA) as dora:
+        form = (await maven.get("/library/new")).text
+        for label in ("Title", "Link", "Level", "Learning style"):  # what the server requires
+            assert re.search(rf">{label} <span class=\"required\"", form), label
+        assert not re.search(r">Skills <span class=\"required\"", form)
         kube = await add_resource(maven)
         page = text_of((await maven.get(f"/library/{kube}")).text)
         assert "Learn Kubernetes Basics" in page and "Added by Maven Mentor" in page

@@ -9,7 +9,7 @@ import pytest
 from pycrdt import Map, Text
 
 from tests.polling import until
-from tests.web import WEB_ENV, csrf_in, signed_in
+from tests.web import WEB_ENV, client, csrf_in, signed_in
 from tests.yclient import connected
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -171,3 +171,31 @@ async def test_following_a_link_changes_nothing_and_the_start_is_recorded_by_a_p
             await until(lambda: doc.get("items", type=Map)["r"].get("started_at"), bool)
             await member.post(start, headers={"X-CSRF-Token": member_token})
             assert await started_at(member, doc_id, "r") == first  # only the first time
+
+
+async def test_the_editor_names_its_people_as_the_curricula_list_does(server):
+    server.add_user(MEMBER, name="Appollo the Apprentice")
+    server.add_user(MENTOR, role="mentor", name="Maven the Mentor")
+    doc_id = server.cli("curricula", "create", "--member", MEMBER, "--mentor", MENTOR)
+    async with signed_in(server, MEMBER) as http:
+        page = (await http.get(f"/curricula/{doc_id}")).text
+    people = page.split('class="editor-people"', 1)[1].split("</p>", 1)[0]
+    assert "Member: Appollo the Apprentice" in people
+    assert "Mentors: Maven the Mentor" in people and "@" not in people  # names, not emails
+
+
+async def test_a_visitor_is_sent_to_sign_in_from_the_curricula_list(server):
+    server.new_curriculum(MEMBER)
+    async with client(server) as visitor:
+        answer = await visitor.get("/curricula", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/auth/login"
+
+
+async def test_empty_states_of_the_demo_say_where_to_go_next(server):
+    server.cli("seed-demo")
+    async with signed_in(server, "julian@example.org") as julian:  # a request, no mentor yet
+        dashboard = (await julian.get("/dashboard")).text
+        assert "no curriculum yet" in dashboard and 'href="/requests">find a mentor' in dashboard
+    async with signed_in(server, "dana@example.org") as dana:  # a paused mentor
+        inbox = (await dana.get("/inbox")).text
+        assert "profile is paused" in inbox and 'href="/profile">Resume it' in inbox

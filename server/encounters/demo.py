@@ -30,6 +30,31 @@ NOTES = (
     "Stuck on the current card: we split it into two smaller steps and picked a resource "
     "for the first one.",
 )
+# What the member said to each of the script's questions, and the checks the notes bear
+# out: a demo encounter never ticks "the problem is written down" over an empty answer.
+ANSWERS = {
+    "first-meeting": (
+        "The job on my dream-job page: success is being ready to apply for it.",
+        "Tutorials on my own, without a plan; I lost track of what came next.",
+        "A half hour every Monday, and notes on the cards in between.",
+    ),
+    "stuck-on-a-problem": (
+        "The current card is too big to finish in one sitting, so it never feels done.",
+        "Starting it over twice; each time the week ran out halfway through.",
+        "Split it into two smaller cards and start the first with the resource we picked.",
+    ),
+}
+CHECKED = {
+    "first-meeting": (
+        "We agreed on a goal for the next weeks",
+        "We agreed how often we meet",
+        "The first items are on the curriculum",
+    ),
+    "stuck-on-a-problem": (
+        "The problem is written down",
+        "A resource that helps is on the curriculum",
+    ),
+}
 
 
 def _stored(engine: Engine, doc_id: str) -> bytes:
@@ -88,8 +113,8 @@ def seed_encounters(engine: Engine) -> list[str]:
                         "doc_id": demo.doc_id, "mentor_user_id": mentor.id,
                         "member_user_id": member.id, "script": slug,
                         "script_title": script.title, "questions": list(script.questions),
-                        "answers": ["", "", ""], "checks": list(script.checks),
-                        "checked": list(script.checks[:1]), "notes": notes,
+                        "answers": list(ANSWERS[slug]), "checks": list(script.checks),
+                        "checked": list(CHECKED[slug]), "notes": notes,
                         "baseline": baseline, "held_at": when, "created_at": when,
                         "updated_at": when,
                     },
