@@ -80,7 +80,7 @@ async def applications_stream(request: Request) -> Response:
         context = await asyncio.to_thread(_list_context, engine)
         return render_fragment(request, "joining/_applications.html", context)
 
-    return live_fragment(request.app.state, fragment)
+    return live_fragment(request, fragment)
 
 
 async def _application(request: Request) -> JoinApplication:
