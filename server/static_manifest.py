@@ -1,9 +1,9 @@
 """Which static files a browser may keep forever, and under which URL (pure: file contents
 in, manifest out; docs/static-files.md).
 
-- mentorHub's own CSS and JavaScript (every `.css`, `.js`, `.mjs` outside `vendor/`) get a
-  content-hashed name: `editor/board.js` is served as `editor/board.<12 hex>.js`. The ES
-  modules import each other by relative URL, so each module's served copy has its imports
+- mentorHub's own CSS, JavaScript and icons (every `.css`, `.js`, `.mjs`, `.svg` outside
+  `vendor/`) get a content-hashed name: `editor/board.js` is served as
+  `editor/board.<12 hex>.js`. The ES modules import each other by relative URL, so each module's served copy has its imports
   rewritten to the hashed names, and its hash covers every module it reaches: a change to
   `positions.js` gives new URLs to it and to every module that imports it, directly or not.
 - Vendored files already carry their version in their name (`vendor/htmx-4.0.1.min.js`)
@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 HASH_LENGTH = 12
-OWN_SUFFIXES = (".css", ".js", ".mjs")
+OWN_SUFFIXES = (".css", ".js", ".mjs", ".svg")
 MODULE_SUFFIXES = (".js", ".mjs")
 VENDOR = "vendor/"
 # htmx-4.0.1.min.js, hx-sse-4.0.1.js, yjs-bundle-13.6.33.mjs: a version after a hyphen
