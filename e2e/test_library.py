@@ -31,7 +31,7 @@ from .test_editor import by_title, card
 ROOT = Path(__file__).resolve().parent.parent
 SRE = "SRE book: Monitoring Distributed Systems"
 SRE_URL = "https://sre.google/sre-book/monitoring-distributed-systems"
-LIVE = 2_000  # ms: the read model is up to half a second behind, then a live refresh
+LIVE = 5_000  # ms: the read model is up to half a second behind, then a live refresh
 
 
 @pytest.fixture(scope="module")

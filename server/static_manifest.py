@@ -4,8 +4,9 @@ in, manifest out; docs/static-files.md).
 - mentorHub's own CSS, JavaScript and icons (every `.css`, `.js`, `.mjs`, `.svg` outside
   `vendor/`) get a content-hashed name: `editor/board.js` is served as
   `editor/board.<12 hex>.js`. The ES modules import each other by relative URL, so each
-  module's served copy has its imports rewritten to the hashed names, and its hash covers every module it reaches: a change to
-  `positions.js` gives new URLs to it and to every module that imports it, directly or not.
+  module's served copy has its imports rewritten to the hashed names, and its hash covers
+  every module it reaches: a change to `positions.js` gives new URLs to it and to every
+  module that imports it, directly or not.
 - Vendored files already carry their version in their name (`vendor/htmx-4.0.1.min.js`)
   and are served under it.
 
