@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.conftest import require
 from tests.oidc_provider import OIDCProvider, running_provider
 from tests.server_process import ServerProcess
+from tests.smtp_server import TestSMTPServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -203,3 +204,33 @@ def assert_no_serious_violations(page: Page, context: str | None = None) -> None
         + "\n  ".join(f"{n['target']}: {n['failureSummary']}" for n in v["nodes"][:5])
         for v in serious
     )
+
+
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[TestSMTPServer]:
+    server = TestSMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def errors() -> Iterator[list[str]]:
+    found: list[str] = []
+    yield found
+    assert not found, f"errors in the page: {found}"
+
+
+def open_as(
+    browser: Browser, server: ServerProcess, person: Person, errors: list[str],
+    viewport: dict[str, int] | None = None,
+) -> Page:  # fmt: skip
+    context = new_context(browser, server, person, viewport)
+    collect_errors(context, person, errors)
+    return context.new_page()
+
+
+def check_page(page: Page, artifacts: Path, name: str) -> None:
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    assert_no_serious_violations(page)
+    width = page.viewport_size["width"] if page.viewport_size else DESKTOP["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name

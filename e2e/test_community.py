@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.oidc_provider import OIDCProvider
 from tests.people import import_personas
@@ -19,12 +19,10 @@ from tests.server_process import ServerProcess
 from tests.smtp_server import TestSMTPServer
 
 from .conftest import (
-    DESKTOP,
     PHONE,
     Person,
-    assert_no_serious_violations,
-    collect_errors,
-    new_context,
+    check_page,
+    open_as,
     start_server,
 )
 
@@ -32,13 +30,6 @@ CHARLIE = Person("charlie@example.org", "Charlie", "member")
 MILES = Person("miles@example.org", "Miles", "mentor")
 LIVE = 5_000
 TITLE = "How do I stop freezing on recursion questions?"
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[TestSMTPServer]:
-    server = TestSMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -52,29 +43,6 @@ def programme(
         oidc.set_user(person.email, email=person.email, email_verified=True, name=person.name)
     yield server
     server.terminate()
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    found: list[str] = []
-    yield found
-    assert not found, f"errors in the page: {found}"
-
-
-def open_as(
-    browser: Browser, server: ServerProcess, person: Person, errors: list[str],
-    viewport: dict[str, int] | None = None,
-) -> Page:  # fmt: skip
-    context = new_context(browser, server, person, viewport)
-    collect_errors(context, person, errors)
-    return context.new_page()
-
-
-def check_page(page: Page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
-    assert_no_serious_violations(page)
-    width = page.viewport_size["width"] if page.viewport_size else DESKTOP["width"]
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
 
 
 def test_a_question_gets_a_helpful_answer_that_goes_to_the_library(

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from tests.encounters import mentorship
 from tests.oidc_provider import OIDCProvider
@@ -26,8 +26,8 @@ from .conftest import (
     PHONE,
     Person,
     assert_no_serious_violations,
-    collect_errors,
-    new_context,
+    check_page,
+    open_as,
     start_server,
 )
 from .test_editor import add_card, card
@@ -35,13 +35,6 @@ from .test_editor import add_card, card
 CHARLIE = Person("charlie@example.org", "Charlie", "member")
 MILES = Person("miles@example.org", "Miles", "mentor")
 LIVE = 5_000
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[TestSMTPServer]:
-    server = TestSMTPServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -58,29 +51,6 @@ def programme(
         pool.submit(asyncio.run, mentorship(server, CHARLIE.email, MILES.email)).result()
     yield server
     server.terminate()
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    found: list[str] = []
-    yield found
-    assert not found, f"errors in the page: {found}"
-
-
-def open_as(
-    browser: Browser, server: ServerProcess, person: Person, errors: list[str],
-    viewport: dict[str, int] | None = None,
-) -> Page:  # fmt: skip
-    context = new_context(browser, server, person, viewport)
-    collect_errors(context, person, errors)
-    return context.new_page()
-
-
-def check_page(page: Page, artifacts: Path, name: str) -> None:
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
-    assert_no_serious_violations(page)
-    width = page.viewport_size["width"] if page.viewport_size else DESKTOP["width"]
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
 
 
 def test_a_mentor_records_an_encounter_and_sees_what_changes_since(

@@ -34,13 +34,6 @@ LIVE = 5_000  # ms: pages refresh on a change made by this server at once, else 
 
 
 @pytest.fixture(scope="module")
-def smtp_server() -> Iterator[TestSMTPServer]:
-    server = TestSMTPServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def programme(
     tmp_path_factory: pytest.TempPathFactory, oidc: OIDCProvider, smtp_server: TestSMTPServer
 ) -> Iterator[ServerProcess]:
