@@ -135,7 +135,7 @@ class RoomManager:
             await self.fanout.unsubscribe(room.doc_id)
             await room.close()
             give_back_after_unloading(room.quota.bound.state_bytes)
-            log.debug("room %s unloaded", room.doc_id)
+            log.info("room %s unloaded", room.doc_id)
         elif room.users == 0 and room.broken:  # unloaded already; its last user is gone
             await room.close()
 
