@@ -78,6 +78,7 @@ OTHER_ROWS = [
     ),
     ("storm", "median client synced again, s after SIGTERM", "storm", "resync_p50_s", 2),
     ("storm", "restart: SIGTERM -> listening again, s", "storm", "restart_s", 2),
+    ("storm", "of which SIGTERM -> process exited, s", "storm", "exit_s", 2),
     ("storm", "never synced again (time limit)", "storm", "never_resynced", 0),
     ("storm", "connection attempts per client", "storm", "attempts_mean", 1),
     ("storm", "rooms whose content the server kept", "storm", "rooms_kept", 0),
