@@ -38,6 +38,7 @@ NO_RATIO = {
     "rooms_unchecked",
     "unsettled_rooms",
     "stormers",
+    "exit_s",
 }
 
 # (label, scenario, metric, digits) for each fan-out scenario.
