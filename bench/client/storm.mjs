@@ -235,7 +235,7 @@ export const storm = async (job) => {
   // 3. the restart, and every client back
   const { atUs: restartUs, limitMs } = await next('restart')
   const back = (client) => client.syncedUs > restartUs
-  await until(() => stormers.every((c) => back(c) || c.gaveUp) || nowUs() > restartUs + limitMs * 1000, limitMs + 60000, 5)
+  await until(() => stormers.every((c) => back(c) || c.gaveUp) || nowUs() > restartUs + limitMs * 1000, limitMs + 60000, 20)
   const resynced = stormers.filter(back)
   const resyncUs = resynced.map((c) => c.syncedUs - restartUs)
   const attempts = stormers.map((c) => c.attempts - 1) // the first connection was before the restart
