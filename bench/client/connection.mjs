@@ -29,11 +29,14 @@ export class SyncConnection {
    * @param {Y.Doc} [options.doc] answer the server's step 1 from this document (default: empty)
    * @param {(update: Uint8Array, fromStep2: boolean, atUs: number) => void} [options.onUpdate]
    * @param {boolean} [options.deflate] offer permessage-deflate, as browsers and `ws` do
+   * @param {(stateVector: Uint8Array, atUs: number) => void} [options.onStep1] the server's
+   *   sync step 1 (its state vector: what it holds before this client sends anything)
    */
-  constructor (url, { doc = null, onUpdate = null, deflate = true } = {}) {
+  constructor (url, { doc = null, onUpdate = null, deflate = true, onStep1 = null } = {}) {
     this.url = url
     this.doc = doc
     this.onUpdate = onUpdate
+    this.onStep1 = onStep1
     this.deflate = deflate
     this.socket = null
     this.startedUs = 0
@@ -87,6 +90,7 @@ export class SyncConnection {
     const message = parseMessage(frame)
     if (message.type !== MESSAGE_SYNC) return
     if (message.subtype === STEP1) {
+      this.onStep1?.(message.payload, atUs)
       const update = this.doc ? Y.encodeStateAsUpdate(this.doc, message.payload) : EMPTY_UPDATE
       this.send(step2Message(update))
     } else if (message.subtype === STEP2) {

@@ -5,6 +5,7 @@ import { throughputReaders, throughputWriters } from './throughput.mjs'
 import { open, seed } from './documents.mjs'
 import { idleConnections, race } from './connections.mjs'
 import { httpLoad } from './http.mjs'
+import { storm } from './storm.mjs'
 
 export const roles = {
   'fanout-writer': fanoutWriter,
@@ -15,5 +16,6 @@ export const roles = {
   seed,
   idle: idleConnections,
   race,
-  http: httpLoad
+  http: httpLoad,
+  storm
 }

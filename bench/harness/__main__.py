@@ -15,7 +15,17 @@ from pathlib import Path
 from . import report
 from .context import MENTORHUB, NODE, PYCRDT, Context
 from .plan import FULL, QUICK
-from .scenarios import cluster, fanout, opening, pageload, pages, race, scale, throughput
+from .scenarios import (
+    cluster,
+    fanout,
+    opening,
+    pageload,
+    pages,
+    race,
+    scale,
+    storm,
+    throughput,
+)
 from .scenarios.common import still_serving
 from .servers import MentorHub, NodeServer, PycrdtServer, Server
 
@@ -26,6 +36,7 @@ SCENARIOS = {
     "opening": opening.run,
     "scale": scale.run,
     "race": race.run,
+    "storm": storm.run,
     "cluster": cluster.run,
     "pages": pages.run,
     "pageload": pageload.run,

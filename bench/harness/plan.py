@@ -32,6 +32,11 @@ class Plan:
     race_clients: int = 10
     race_rounds: int = 5
     race_timeout_s: float = 10.0
+    # reconnect storm: synced connections over rooms, the server restarted under them
+    storm_connections: int = 2000
+    storm_rooms: int = 500
+    storm_limit_s: float = 60.0  # after the restart; a client not synced again by then never was
+    storm_max_backoff_ms: int = 2500  # the y-websocket provider's default maxBackoffTime
     # two mentorHub instances with Redis and PostgreSQL
     cluster_readers: int = 50
     cluster_seconds: float = 10.0
@@ -69,6 +74,9 @@ QUICK = replace(
     scale_fresh_process=False,
     race_rounds=1,
     race_timeout_s=3.0,
+    storm_connections=100,
+    storm_rooms=25,
+    storm_limit_s=30.0,
     cluster_readers=10,
     cluster_seconds=1.0,
     pages_concurrency=10,

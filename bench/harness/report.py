@@ -28,6 +28,17 @@ NO_RATIO = {
     "diverged",
     "state_kib",
     "stopped_serving",
+    "never_resynced",
+    "gave_up",
+    "not_synced_before",
+    "rooms",
+    "rooms_kept",
+    "rooms_equal",
+    "rooms_changed",
+    "rooms_unchecked",
+    "unsettled_rooms",
+    "stormers",
+    "exit_s",
 }
 
 # (label, scenario, metric, digits) for each fan-out scenario.
@@ -58,6 +69,23 @@ OTHER_ROWS = [
     ("race", "synced but missed others' first edits", "race", "diverged", 0),
     ("race", "sync time, median ms", "race", "sync_ms", 1),
     ("race", "rounds after which the server served no one", "race", "stopped_serving", 0),
+    ("storm", "all synced again, s after SIGTERM", "storm", "all_synced_s", 2),
+    (
+        "storm",
+        "all synced again, s after listening again",
+        "storm",
+        "all_synced_after_listening_s",
+        2,
+    ),
+    ("storm", "median client synced again, s after SIGTERM", "storm", "resync_p50_s", 2),
+    ("storm", "restart: SIGTERM -> listening again, s", "storm", "restart_s", 2),
+    ("storm", "of which SIGTERM -> process exited, s", "storm", "exit_s", 2),
+    ("storm", "never synced again (time limit)", "storm", "never_resynced", 0),
+    ("storm", "connection attempts per client", "storm", "attempts_mean", 1),
+    ("storm", "rooms whose content the server kept", "storm", "rooms_kept", 0),
+    ("storm", "rooms with content after = before", "storm", "rooms_equal", 0),
+    ("storm", "rooms", "storm", "rooms", 0),
+    ("storm", "client CPU, %", "storm", "client_cpu_pct", 0),
 ]
 
 

@@ -49,6 +49,8 @@ class Server:
         self.token: str | None = None
         self._drain: asyncio.Task[None] | None = None
         self.starts = 0
+        self.fixed_port: int | None = None  # listen on this port (a restart in place)
+        self.last_exit: int | None = None  # exit status of the last stop (-9: killed)
 
     # What each kind of server runs.
 
@@ -64,6 +66,10 @@ class Server:
     def pid(self) -> int:
         assert self.process is not None
         return self.process.pid
+
+    @property
+    def port(self) -> int:
+        return int(self.http_url.rsplit(":", 1)[1])
 
     @property
     def ws_base(self) -> str:
@@ -118,6 +124,7 @@ class Server:
             except TimeoutError:
                 process.kill()
                 await process.wait()
+        self.last_exit = process.returncode
         if self._drain is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._drain, 5)
@@ -130,6 +137,20 @@ class Server:
     async def restart(self) -> None:
         await self.stop()
         await self.start()
+
+    async def restart_in_place(self) -> float:
+        """Stop (SIGTERM, as a deploy does) and start again on the same port, so that
+        clients reconnect to the URL they had; the time the process took to exit, in s."""
+        port = self.port
+        began = asyncio.get_running_loop().time()
+        await self.stop()
+        stopped = asyncio.get_running_loop().time() - began
+        self.fixed_port = port
+        try:
+            await self.start()
+        finally:
+            self.fixed_port = None
+        return stopped
 
     def meter(self) -> CpuMeter:
         return CpuMeter(self.pid).start()
@@ -149,7 +170,7 @@ class NodeServer(Server):
     ready_text = "running at"
 
     def command(self) -> tuple[list[str], dict[str, str]]:
-        self._port = free_port()
+        self._port = self.fixed_port or free_port()
         return ["node", str(NODE_SERVER)], {"HOST": "127.0.0.1", "PORT": str(self._port)}
 
     def url_from(self, line: str) -> str:
@@ -162,7 +183,7 @@ class PycrdtServer(Server):
     name = "pycrdt-websocket"
 
     def command(self) -> tuple[list[str], dict[str, str]]:
-        return [sys.executable, str(PYCRDT_SERVER)], {"PORT": "0"}
+        return [sys.executable, str(PYCRDT_SERVER)], {"PORT": str(self.fixed_port or 0)}
 
 
 class MentorHub(Server):
@@ -192,7 +213,7 @@ class MentorHub(Server):
         self._unused: list[str] = []  # curricula created ahead, never opened yet
 
     def command(self) -> tuple[list[str], dict[str, str]]:
-        return [MENTORHUB, "serve"], self.env
+        return [MENTORHUB, "serve"], {**self.env, "PORT": str(self.fixed_port or 0)}
 
     async def admin(self, commands: list[list[str]], timeout: float = 900) -> list[dict[str, Any]]:
         """Run `mentorhub ARGS` for each ARGS in one process; each one's code, out, err."""
