@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from pycrdt import Doc, get_state, merge_updates
+from pycrdt import Doc, merge_updates
 from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
+from collab.update_check import InvalidUpdate, decode_state_vector, inspect_update
 from storage.database import write_transaction
 from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
 from storage.tables import known
@@ -53,10 +54,26 @@ def normalised(update: bytes) -> bytes:
     squashed, which a merged update keeps (it can be twice the size, and slower to load).
     Pending structs (missing dependencies) are kept by the merge, not by a Doc: a
     snapshot is only normalised when the Doc holds all of it."""
+    return folded([update])
+
+
+def folded(updates: Sequence[bytes]) -> bytes:
+    """`updates` as one normalised update (see `normalised`), applied one by one to a Doc
+    rather than merged first: a big document's compaction is the peak of its memory, and
+    a merge of many updates holds several copies of the document at once."""
+    wanted: dict[int, int] = {}  # each client's clock once every update is in
     doc: Doc[Any] = Doc()
-    doc.apply_update(update)
-    fresh = doc.get_update()
-    return fresh if get_state(fresh) == get_state(update) else update
+    try:
+        for update in updates:
+            for block in inspect_update(update).blocks:
+                wanted[block.client] = max(block.end, wanted.get(block.client, 0))
+            doc.apply_update(update)
+    except InvalidUpdate:  # not expected of stored updates; the merge takes them as they are
+        wanted = {}
+    if not wanted or decode_state_vector(doc.get_state()) != wanted:
+        del doc  # it holds pending structs (missing dependencies), which the merge keeps
+        return merge_all(updates)
+    return doc.get_update()
 
 
 def _insert(connection: Connection, model: Any) -> Any:
@@ -165,18 +182,20 @@ def compact_document(engine: Engine, doc_id: str) -> int:
         ).all()
         if not rows:
             return 0
-        updates = [bytes(data) for _, data in rows]
-        if previous is not None:
-            updates.insert(0, bytes(previous.data))
-        last_id = max(int(rows[-1].id), int(previous.last_id) if previous else 0)
-        folded = len(rows) + (int(previous.folded_updates) if previous else 0)
+        ids = [int(row.id) for row in rows]
+        last_id = max(ids[-1], int(previous.last_id) if previous else 0)
+        folded_count = len(ids) + (int(previous.folded_updates) if previous else 0)
+        updates = [bytes(previous.data)] if previous is not None else []
+        updates += [bytes(data) for _, data in rows]
+        del rows, previous  # `updates` holds the only copies
         values = {
             "doc_id": doc_id,
-            "data": normalised(merge_all(updates)),
+            "data": folded(updates),
             "last_id": last_id,
-            "folded_updates": folded,
+            "folded_updates": folded_count,
             "updated_at": utcnow(),
         }
+        del updates
         upsert = _insert(connection, Snapshot).values(values)
         connection.execute(
             upsert.on_conflict_do_update(
@@ -184,14 +203,13 @@ def compact_document(engine: Engine, doc_id: str) -> int:
                 set_={key: upsert.excluded[key] for key in values if key != "doc_id"},
             )
         )
-        ids = [int(row.id) for row in rows]
         for start in range(0, len(ids), _DELETE_CHUNK):
             connection.execute(
                 sa.delete(UpdateLogEntry).where(
                     col(UpdateLogEntry.id).in_(ids[start : start + _DELETE_CHUNK])
                 )
             )
-    return len(rows)
+    return len(ids)
 
 
 def rewrite_document(engine: Engine, doc_id: str, update: bytes) -> bool:
