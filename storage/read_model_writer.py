@@ -1,8 +1,9 @@
 """Writing the read model: one short transaction per document, serialised per document.
 
 `sync_document` locks the curriculum's summary row, reads the document as storage holds
-it (snapshot and log, one statement), hands it with the rows it replaces to a `derive`
-function (the server's: decode, then `domain.learning_events.changes`) and writes the
+it (snapshot and log, one statement, applied to a Doc as the rows arrive), hands it with
+the rows it replaces to a `derive` function (the server's: read the curriculum, then
+`domain.learning_events.changes`) and writes the
 result: rows, events, summary. Two instances syncing the same document take turns on
 the lock, and the second finds the rows already moved on: each transition is recorded
 once. Blocking functions; the server runs them in a thread.
@@ -16,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from pycrdt import Doc
 from sqlalchemy import Connection, Engine
 from sqlmodel import col
 
@@ -28,12 +30,14 @@ from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
 from storage.read_model import CurriculumGoal, CurriculumItem, CurriculumSummary, LearningEvent
 from storage.tables import table_of
 
+_ROWS_AT_ONCE = 64  # log rows fetched (and held) at a time while a document is read
+
 
 @dataclass(frozen=True)
 class StoredState:
     """A document as storage holds it when the read model is written."""
 
-    updates: tuple[bytes, ...]  # the snapshot (if any), then the log rows, in log order
+    doc: Doc[Any]  # the snapshot (if any) and then the log rows, applied in log order
     log_id: int  # the highest log id among them
     committed_at: datetime | None  # newest commit time of log rows past the last sync
 
@@ -166,7 +170,9 @@ def _summary_differs(summary: Any, change: ReadModelChange) -> bool:
 
 
 def _stored_state(connection: Connection, doc_id: str, synced_log_id: int) -> StoredState:
-    """Snapshot and log rows in one statement: one consistent view, as `read_document`."""
+    """Snapshot and log rows in one statement: one consistent view, as `read_document`.
+    Rows are applied as they arrive, so that only the Doc and a few rows are in memory
+    at once (a big document's stored updates are as large as the document again)."""
     snapshot: Any = sa.select(
         sa.literal(0).label("kind"), col(Snapshot.last_id).label("id"), col(Snapshot.data),
         col(Snapshot.updated_at).label("at"),
@@ -175,14 +181,19 @@ def _stored_state(connection: Connection, doc_id: str, synced_log_id: int) -> St
         sa.literal(1).label("kind"), col(UpdateLogEntry.id).label("id"), col(UpdateLogEntry.data),
         col(UpdateLogEntry.created_at).label("at"),
     ).where(col(UpdateLogEntry.doc_id) == doc_id)  # fmt: skip
-    found = list(connection.execute(sa.union_all(snapshot, log)).all())
-    found.sort(key=lambda row: (row.kind, row.id))
-    newer = [row.at for row in found if row.kind == 1 and row.id > synced_log_id]
-    return StoredState(
-        updates=tuple(bytes(row.data) for row in found),
-        log_id=max((int(row.id) for row in found), default=0),
-        committed_at=max(newer) if newer else None,
+    # In no particular order: a Doc reaches the same state whatever order updates come
+    # in, and sorting would make the database hold every row at once.
+    rows = connection.execution_options(yield_per=_ROWS_AT_ONCE).execute(
+        sa.union_all(snapshot, log)
     )
+    doc: Doc[Any] = Doc()
+    log_id, committed_at = 0, None
+    for row in rows:
+        doc.apply_update(bytes(row.data))
+        log_id = max(log_id, int(row.id))
+        if row.kind == 1 and row.id > synced_log_id:
+            committed_at = row.at if committed_at is None else max(committed_at, row.at)
+    return StoredState(doc=doc, log_id=log_id, committed_at=committed_at)
 
 
 def _newest_commit(connection: Connection, doc_id: str) -> datetime | None:
