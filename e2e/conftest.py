@@ -229,6 +229,15 @@ def open_as(
     return context.new_page()
 
 
+def wait_until_live(page: Page) -> None:
+    """Wait until every live region of the page listens for changes (static/page.js)."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll("[hx-sse\\\\:connect]")].every(
+            (region) => region.dataset.live === "listening")""",
+        timeout=10_000,
+    )
+
+
 def check_page(page: Page, artifacts: Path, name: str) -> None:
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     assert_no_serious_violations(page)

@@ -24,6 +24,7 @@ from .conftest import (
     check_page,
     open_as,
     start_server,
+    wait_until_live,
 )
 
 CHARLIE = Person("charlie@example.org", "Charlie", "member")
@@ -60,7 +61,7 @@ def test_a_question_gets_a_helpful_answer_that_goes_to_the_library(
     check_page(charlie, artifacts, "community-ask-errors-phone")
     miles = open_as(browser, programme, MILES, errors)
     miles.goto("/community")
-    miles.wait_for_timeout(300)  # its live connection is open
+    wait_until_live(miles)
 
     # the question, by keyboard alone: type, Tab on, Enter to send
     charlie.get_by_label("Your question").focus()
@@ -73,7 +74,7 @@ def test_a_question_gets_a_helpful_answer_that_goes_to_the_library(
     expect(charlie).to_have_url(re.compile(r"/community/\d+$"))
     expect(charlie.get_by_text("No answers yet.")).to_be_visible()
     check_page(charlie, artifacts, "community-question-phone")
-    charlie.wait_for_timeout(300)  # its live connection is open
+    wait_until_live(charlie)
 
     for_you = miles.locator(
         "section", has=miles.get_by_role("heading", name="Questions you can answer")

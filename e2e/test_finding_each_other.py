@@ -25,6 +25,7 @@ from .conftest import (
     collect_errors,
     new_context,
     start_server,
+    wait_until_live,
 )
 from .test_editor import add_card, card, expect_column
 
@@ -96,7 +97,7 @@ def test_from_a_request_to_a_shared_curriculum(
     mentor = open_as(browser, programme, MILES, people)
     mentor.goto("/inbox")
     expect(mentor.get_by_role("heading", name="Requests waiting for your answer")).to_be_visible()
-    mentor.wait_for_timeout(300)  # its live connection is open
+    wait_until_live(mentor)
 
     charlie.get_by_role("button", name="Find mentors").click()
     expect(charlie).to_have_url(re.compile(r"/requests/\d+$"))

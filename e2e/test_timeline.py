@@ -16,6 +16,7 @@ from .conftest import (
     assert_no_serious_violations,
     new_context,
     new_curriculum,
+    wait_until_live,
 )
 from .test_editor import add_card
 
@@ -35,7 +36,7 @@ def test_the_timeline_updates_live_when_the_editor_changes_the_document(
     doc_id = new_curriculum(mentorhub)
     timeline = open_timeline(browser, mentorhub, doc_id)
     page = editor(doc_id, MENTOR)
-    timeline.wait_for_timeout(300)  # the live connection is open
+    wait_until_live(timeline)
     add_card(page, "Linux command line basics", status="now", minutes="90", skills="linux")
     now = timeline.locator(".timeline-now")
     expect(now).to_contain_text("Linux command line basics", timeout=1_000)
@@ -75,13 +76,16 @@ def test_a_script_typed_into_a_title_or_a_note_stays_inert_in_every_view(
     add_card(page, XSS, status="now")
     note = page.locator(".card", has_text="window.__pwned").locator("textarea")
     note.fill(XSS)
-    page.wait_for_timeout(300)
     views = [page]
     for path in (f"/curricula/{doc_id}/timeline", "/curricula", f"/curricula/{doc_id}"):
         view = new_context(browser, mentorhub, MEMBER).new_page()
         view.goto(path)
-        view.wait_for_timeout(500)
         views.append(view)
+    # what was typed has arrived in every view, as text...
+    expect(views[-1].locator(".card textarea")).to_have_value(XSS)
+    for view in views:
+        expect(view.get_by_text("<script>", exact=False)).not_to_have_count(0)
+    # ...and ran nowhere
     for view in views:
         assert view.evaluate("() => window.__pwned") is None, view.url
         assert view.locator("img[src=x]").count() == 0, view.url

@@ -61,6 +61,9 @@ def live_fragment(request: Request, render: Callable[[], Awaitable[str]]) -> Str
     async def events() -> AsyncIterator[bytes]:
         seen = changes.version
         shown = await render()
+        # Sent at once: a change between the page's rendering and this connection is in
+        # it, and would otherwise never show (later renders are compared with this one).
+        yield sse_message(shown)
         quiet_since = time.monotonic()
         while True:
             seen = await changes.wait(seen, POLL_SECONDS)

@@ -5,6 +5,9 @@
 // 2. Following a resource's link (`a[data-start]`) tells the server, with a same-origin
 //    POST, that the person started it; the link itself is a plain GET that changes
 //    nothing, so it works without JavaScript and no other site can record a start.
+// 3. A live region (`hx-sse:connect`) says whether it is listening: `data-live` is
+//    "listening" once its stream's first message came (the server listens for changes
+//    before it sends that one) and "lost" when the stream fails, until it is back.
 
 const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
@@ -31,3 +34,10 @@ function recordStart(event) {
 
 document.addEventListener("click", recordStart);
 document.addEventListener("auxclick", recordStart);
+
+document.addEventListener("htmx:sse:after:message", (event) => {
+  event.target.dataset.live = "listening";
+});
+document.addEventListener("htmx:sse:error", (event) => {
+  event.target.dataset.live = "lost";
+});

@@ -258,8 +258,8 @@ async def test_library_pages_are_told_of_changes_live(server):
         listener = asyncio.create_task(listen())
         try:
             await until(lambda: maven.get("/library"), lambda page: page.status_code == 200)
-            await asyncio.sleep(0)  # the stream is open before the change is made
-            await until(lambda: appollo.get("/library"), lambda page: page.status_code == 200)
+            await until(lambda: seen, lambda lines: "event: listening" in lines, what="listening")
+            assert "event: library" not in seen
             await add_resource(maven, title="Prometheus", url="https://prometheus.io/docs/")
             await until(lambda: seen, lambda lines: "event: library" in lines, what="a notice")
         finally:

@@ -121,6 +121,9 @@ async def library_stream(request: Request) -> Response:
 
     async def events() -> AsyncIterator[bytes]:
         with live.listening() as changed:
+            # Said once it listens, so that a page (static/page.js) and a test can tell
+            # that a change made from now on reaches it.
+            yield b"event: listening\ndata: \n\n"
             while True:
                 try:
                     await asyncio.wait_for(changed.wait(), KEEPALIVE_SECONDS)
