@@ -16,6 +16,7 @@ import websockets
 from pycrdt import Map, Text
 
 from tests.conftest import require
+from tests.polling import until
 from tests.yclient import close_code_after, collab_url, connected, content, eventually
 
 
@@ -103,6 +104,20 @@ async def test_clients_on_two_instances_converge(two_instances):
         assert content(a)["resume"] == "SRE at a cloud company"
 
 
+def value(text: str, name: str) -> float:
+    """The sum of a metric's samples in a /metrics page."""
+    return sum(
+        float(line.split()[-1])
+        for line in text.splitlines()
+        if line.startswith(name) and not line.startswith("#")
+    )
+
+
+async def metric(server, name: str) -> float:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        return value((await http.get("/metrics")).text, name)
+
+
 async def test_instances_keep_serving_without_redis_and_reconverge_after(
     two_instances, redis_server
 ):
@@ -115,13 +130,18 @@ async def test_instances_keep_serving_without_redis_and_reconverge_after(
     ):
         a1.get("meta", type=Map)["before"] = "outage"
         await eventually(lambda: b1.get("meta", type=Map).get("before") == "outage")
+        errors = [await metric(server, "mentorhub_redis_errors_total") for server in two_instances]
         redis_server.stop()
-        await asyncio.sleep(0.3)
+        for server, before in zip(two_instances, errors, strict=True):  # both noticed
+            await until(
+                lambda server=server: metric(server, "mentorhub_redis_errors_total"),
+                lambda now, before=before: now > before,
+                what="the instance noticed Redis is gone",
+            )
         a1.get("meta", type=Map)["during-a"] = "written on A"
         b1.get("meta", type=Map)["during-b"] = "written on B"
         # Each instance still serves its own peers.
         await eventually(lambda: a2.get("meta", type=Map).get("during-a") == "written on A")
-        await asyncio.sleep(1)
         redis_server.start()
         await eventually(
             lambda: content(a1) == content(a2) == content(b1), timeout=10, what="reconvergence"
@@ -146,8 +166,12 @@ async def test_kill_9_of_one_instance_loses_nothing_any_peer_received(two_instan
             if i == 100:
                 a_server.kill()
             if i % 10 == 0:
-                await asyncio.sleep(0.01)
-        await asyncio.sleep(1.5)
+                await asyncio.sleep(0.01)  # a typing pace, so that the kill falls mid-stream
+        # B's own reader has everything B was sent: what reached the peers has settled.
+        await eventually(
+            lambda: all(f"b{i}" in b_reader.get("items", type=Map) for i in range(150)),
+            what="B's edits reached B's reader",
+        )
         # What peers were sent by a server - not what an author merely typed locally.
         received = {k for k in content(a_reader)["items"]} | {k for k in content(b_reader)["items"]}
         received |= {k for k in content(a)["items"] if k.startswith("b")}
@@ -170,8 +194,15 @@ async def test_metrics_expose_the_series_and_move_when_clients_edit(server):
         ):
             for i in range(5):
                 a.get("meta", type=Map)[f"k{i}"] = i
-            await asyncio.sleep(0.5)
-            during = (await http.get("/metrics")).text
+            during = await until(
+                lambda: http.get("/metrics"),
+                lambda page: (
+                    value(page.text, "mentorhub_updates_relayed_total")
+                    >= 5 + value(before, "mentorhub_updates_relayed_total")
+                ),
+                what="the five updates relayed",
+            )
+            during = during.text
     for series in (
         "mentorhub_connections_open",
         "mentorhub_rooms_active",
@@ -188,13 +219,6 @@ async def test_metrics_expose_the_series_and_move_when_clients_edit(server):
     ):
         assert series in during, series
 
-    def value(text: str, name: str) -> float:
-        return sum(
-            float(line.split()[-1])
-            for line in text.splitlines()
-            if line.startswith(name) and not line.startswith("#")
-        )
-
     assert value(during, "mentorhub_connections_open") == 2
     assert (
         value(during, "mentorhub_updates_relayed_total")
@@ -206,15 +230,18 @@ async def test_metrics_expose_the_series_and_move_when_clients_edit(server):
 
 async def test_graceful_shutdown_closes_peers_with_1012_and_loses_nothing(server):
     doc_id, token = server.new_curriculum()
-    async with connected(server.ws_url, doc_id, token=token) as doc:
+    async with (
+        connected(server.ws_url, doc_id, token=token) as doc,
+        connected(server.ws_url, doc_id, token=token) as reader,
+    ):
         for i in range(50):
             doc.get("items", type=Map)[f"i{i}"] = Map({"title": f"Resource {i}"})
-        await asyncio.sleep(0.3)
+        # relayed to the reader, so committed (every update is committed before it is relayed)
+        await eventually(lambda: content(reader) == content(doc), what="all 50 relayed")
         expected = content(doc)
     async with websockets.connect(collab_url(server.ws_url, doc_id, token)) as watcher:
         await watcher.recv()
         closing = asyncio.create_task(close_code_after(watcher, timeout=15))
-        await asyncio.sleep(0.1)
         await asyncio.to_thread(server.terminate)  # SIGTERM
         assert await closing == 1012
     assert "Application shutdown complete" in server.log()  # it flushed and stopped cleanly
