@@ -3,7 +3,6 @@ sign-out and development sign-in."""
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 
 from storage.database import make_engine
 from tests.oidc_provider import OIDCProvider
+from tests.polling import until
 from tests.server_process import ServerProcess
 from tests.web import client, cookie_header, csrf_token, signed_in, websocket_outcome
 
@@ -142,10 +142,11 @@ async def test_an_expired_session_is_refused(server_factory, oidc_provider):
         cookies = {"Cookie": cookie_header(browser)}
         assert (await browser.get("/settings")).status_code == 200
         assert await websocket_outcome(url, cookies) == "synced"
-        await asyncio.sleep(1.5)
-        expired = await browser.get("/settings")
+        # a second later the session has expired
+        expired = await until(lambda: browser.get("/settings"), lambda r: r.status_code != 200)
         assert expired.status_code == 303 and expired.headers["location"] == "/auth/login"
-        assert await websocket_outcome(url, cookies) == 1008
+        # (the cookie and the stored session each expire within the same second)
+        await until(lambda: websocket_outcome(url, cookies), lambda outcome: outcome == 1008)
 
 
 async def test_sign_out_deletes_the_session(server_factory):

@@ -42,6 +42,7 @@ from storage.database import (
 from storage.library_search import outside_models
 from storage.models import Document, Snapshot, UpdateLogEntry
 from storage.update_log import UpdateLog
+from tests.polling import until
 from tests.storage_fixtures import POSTGRES_ADMIN_URL
 
 NEVER = 10**9  # a compaction threshold that is never reached
@@ -393,9 +394,8 @@ async def test_append_is_retried_until_the_database_is_back(
         await store.append("outage", editor.updates[0])  # the pool holds a live connection
         with database_unavailable(database_url):
             pending = asyncio.create_task(store.append("outage", editor.updates[1]))
-            await asyncio.sleep(1.0)
+            await until(lambda: store.write_retries, what="the append tried and retrying")
             assert not pending.done()  # not answered before it is committed
-            assert store.write_retries > 0
         log_id = await asyncio.wait_for(pending, timeout=10)
         loaded = await store.load("outage")
         assert loaded.last_id == log_id
