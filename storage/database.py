@@ -76,6 +76,10 @@ def _sqlite_engine(url: URL, busy_timeout: float) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            # 512 KiB of page cache a connection, not 2 MiB: a big document read through
+            # each pooled connection would otherwise stay cached five times over (the OS
+            # caches the file anyway)
+            cursor.execute("PRAGMA cache_size = -512")
         finally:
             cursor.close()
 
