@@ -51,6 +51,21 @@ class TokenBucket:
         return True
 
 
+class ProcessingPauses:
+    """A testing aid (COLLAB_PROCESSING_PAUSE_MS): the processing of a connection's frames
+    stops for `seconds`, then runs as long, in turn, as on a server falling behind."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.due = time.monotonic() + seconds
+
+    async def wait(self) -> None:
+        """Before a frame is processed: pause, when a pause is due."""
+        if self.seconds and time.monotonic() >= self.due:
+            await asyncio.sleep(self.seconds)
+            self.due = time.monotonic() + self.seconds
+
+
 class TooManyFailures(Exception):
     """This client address gave too many wrong tokens lately."""
 
@@ -126,6 +141,7 @@ async def collab_socket(websocket: WebSocket) -> None:
         peer.identity = {"name": user.name, "color": color_for(user.email)}
     request_id.set(peer.label)
     bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
+    pauses = ProcessingPauses(settings.collab_processing_pause_ms / 1000)
     peer.reader = asyncio.current_task()
     metrics: Metrics = websocket.app.state.metrics
     metrics.connections.inc()
@@ -144,6 +160,7 @@ async def collab_socket(websocket: WebSocket) -> None:
             metrics.bytes_in.inc(len(frame))
             if not bucket.take():
                 raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
+            await pauses.wait()
             await room.receive(peer, frame)
     except asyncio.CancelledError:
         if peer.close_code is None:
