@@ -66,6 +66,27 @@ async def test_a_client_under_the_limit_is_kept_while_the_server_falls_behind(se
         assert marked(fresh.get("meta", type=Map)) == sent
 
 
+async def test_what_a_client_sent_before_leaving_is_all_stored(server):
+    """Frames read ahead of the processing are processed even when their sender has gone."""
+    room, token = server.new_curriculum()
+    rate = RATE * 0.9
+    author = Doc()
+    marks = author.get("meta", type=Map)
+    updates: list[bytes] = []
+    author.observe(lambda event: updates.append(event.update))
+    sent = {f"mark-{i}": str(i) for i in range(int(rate * 2))}  # into the first pause
+    for key, value in sent.items():
+        marks[key] = value
+    async with websockets.connect(collab_url(server.ws_url, room, token)) as leaving:
+        for update in updates:
+            await leaving.send(create_update_message(update))
+            await asyncio.sleep(1 / rate)
+    async with watching(server, room, token) as watcher:
+        await eventually(
+            lambda: marked(watcher.get("meta", type=Map)) == sent, timeout=10, what="all stored"
+        )
+
+
 def marked(meta: Map) -> dict[str, str]:
     return {key: value for key, value in meta.items() if key.startswith("mark-")}
 
