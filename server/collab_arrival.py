@@ -6,22 +6,26 @@ takes them, in the order they came. A server that falls behind (slow commits) so
 a client's frames without counting the delay against it: only a client that sends
 faster than the limit is closed (1008).
 
-When AHEAD frames wait, the reading waits too, and TCP slows the client down. What the
-client sends meanwhile waits unread, and would seem to arrive all at once when the
-reading resumes; so the time the reading was held back refills the bucket past its
-burst (`TokenBucket.held`).
+When enough frames wait (AHEAD_FRAMES, AHEAD_BYTES), the reading waits too, and TCP
+slows the client down. What the client sends meanwhile waits unread, and would seem to
+arrive all at once when the reading resumes; so the time the reading was held back
+refills the bucket past its burst (`TokenBucket.held`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 
 from collab.peer import Transport
 from collab.protocol import CloseCode, ProtocolError
 
-AHEAD = 32  # frames of one connection read and not yet processed, at most
+# What one connection may have read and not yet processed: this many frames, and this
+# many bytes of frames (plus the last one read, which MAX_MESSAGE_BYTES bounds).
+AHEAD_FRAMES = 32
+AHEAD_BYTES = 1024 * 1024
 
 
 class TokenBucket:
@@ -66,8 +70,9 @@ class Arrivals:
         self._transport = transport
         self._bucket = bucket
         self._count_bytes = count_bytes
-        # the frames read, then how the reading ended (an exception)
-        self._waiting: asyncio.Queue[bytes | Exception] = asyncio.Queue(AHEAD)
+        self._waiting: deque[bytes | Exception] = deque()  # frames, then how reading ended
+        self._bytes = 0  # of the frames waiting
+        self._moved = asyncio.Condition()  # notified when one is added or taken
         self._reading: asyncio.Task[None] | None = None
 
     def start(self, name: str) -> None:
@@ -76,10 +81,14 @@ class Arrivals:
     async def next(self) -> bytes:
         """The next frame. After the last one, raises what ended the reading:
         TransportClosed, or ProtocolError (1008 over the rate limit, 1003 a text frame)."""
-        item = await self._waiting.get()
-        if isinstance(item, Exception):
-            raise item
-        return item
+        async with self._moved:
+            await self._moved.wait_for(lambda: bool(self._waiting))
+            item = self._waiting.popleft()
+            if isinstance(item, Exception):
+                raise item
+            self._bytes -= len(item)
+            self._moved.notify_all()
+            return item
 
     async def stop(self) -> None:
         """Stop reading (frames not taken are dropped); waits until it has stopped."""
@@ -95,11 +104,19 @@ class Arrivals:
                 self._count_bytes(len(frame))
                 if not self._bucket.take():
                     raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
-                if self._waiting.full():  # the processing is behind: wait for it
-                    since = time.monotonic()
-                    await self._waiting.put(frame)
-                    self._bucket.held(since)
-                else:
-                    self._waiting.put_nowait(frame)
+                async with self._moved:
+                    if self._behind():  # wait for the processing; TCP makes the client wait too
+                        since = time.monotonic()
+                        await self._moved.wait_for(lambda: not self._behind())
+                        self._bucket.held(since)
+                    self._waiting.append(frame)
+                    self._bytes += len(frame)
+                    self._moved.notify_all()
         except Exception as end:  # the processing raises it in its turn
-            await self._waiting.put(end)
+            async with self._moved:
+                self._waiting.append(end)
+                self._moved.notify_all()
+
+    def _behind(self) -> bool:
+        """As many frames or bytes wait as may: read no more until the processing takes one."""
+        return len(self._waiting) >= AHEAD_FRAMES or self._bytes >= AHEAD_BYTES
