@@ -72,7 +72,8 @@ class Arrivals:
         self._count_bytes = count_bytes
         self._waiting: deque[bytes | Exception] = deque()  # frames, then how reading ended
         self._bytes = 0  # of the frames waiting
-        self._moved = asyncio.Condition()  # notified when one is added or taken
+        self._frame_came: asyncio.Future[None] | None = None  # the processing waits on it
+        self._frame_taken: asyncio.Future[None] | None = None  # the reading, when behind
         self._reading: asyncio.Task[None] | None = None
 
     def start(self, name: str) -> None:
@@ -81,14 +82,15 @@ class Arrivals:
     async def next(self) -> bytes:
         """The next frame. After the last one, raises what ended the reading:
         TransportClosed, or ProtocolError (1008 over the rate limit, 1003 a text frame)."""
-        async with self._moved:
-            await self._moved.wait_for(lambda: bool(self._waiting))
-            item = self._waiting.popleft()
-            if isinstance(item, Exception):
-                raise item
-            self._bytes -= len(item)
-            self._moved.notify_all()
-            return item
+        while not self._waiting:
+            self._frame_came = asyncio.get_running_loop().create_future()
+            await self._frame_came
+        item = self._waiting.popleft()
+        if isinstance(item, Exception):
+            raise item
+        self._bytes -= len(item)
+        _wake(self._frame_taken)
+        return item
 
     async def stop(self) -> None:
         """Stop reading (frames not taken are dropped); waits until it has stopped."""
@@ -104,19 +106,25 @@ class Arrivals:
                 self._count_bytes(len(frame))
                 if not self._bucket.take():
                     raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
-                async with self._moved:
-                    if self._behind():  # wait for the processing; TCP makes the client wait too
-                        since = time.monotonic()
-                        await self._moved.wait_for(lambda: not self._behind())
-                        self._bucket.held(since)
-                    self._waiting.append(frame)
-                    self._bytes += len(frame)
-                    self._moved.notify_all()
+                if self._behind():  # wait for the processing; TCP makes the client wait too
+                    since = time.monotonic()
+                    while self._behind():
+                        self._frame_taken = asyncio.get_running_loop().create_future()
+                        await self._frame_taken
+                    self._bucket.held(since)
+                self._waiting.append(frame)
+                self._bytes += len(frame)
+                _wake(self._frame_came)
         except Exception as end:  # the processing raises it in its turn
-            async with self._moved:
-                self._waiting.append(end)
-                self._moved.notify_all()
+            self._waiting.append(end)
+            _wake(self._frame_came)
 
     def _behind(self) -> bool:
         """As many frames or bytes wait as may: read no more until the processing takes one."""
         return len(self._waiting) >= AHEAD_FRAMES or self._bytes >= AHEAD_BYTES
+
+
+def _wake(waiting: asyncio.Future[None] | None) -> None:
+    """Wake the side that waits on `waiting` (each makes a new future when it waits)."""
+    if waiting is not None and not waiting.done():
+        waiting.set_result(None)
