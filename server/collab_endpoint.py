@@ -21,6 +21,7 @@ from .access_changes import OpenAccess, OpenConnection
 from .auth.ratelimit import RateLimiter, client_ip
 from .auth.sessions import session_hash
 from .auth.tokens import token_credential, token_given
+from .collab_arrival import Arrivals, TokenBucket
 from .logs import request_id
 from .origins import origin_allowed
 from .pages import color_for
@@ -32,23 +33,19 @@ log = logging.getLogger("mentorhub.collab.endpoint")
 DOC_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-class TokenBucket:
-    """A per-connection rate limit: `rate` messages a second, bursts up to `burst`."""
+class ProcessingPauses:
+    """A testing aid (COLLAB_PROCESSING_PAUSE_MS): the processing of a connection's frames
+    stops for `seconds`, then runs as long, in turn, as on a server falling behind."""
 
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate = rate
-        self.capacity = float(burst)
-        self.tokens = float(burst)
-        self.stamp = time.monotonic()
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.due = time.monotonic() + seconds
 
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+    async def wait(self) -> None:
+        """Before a frame is processed: pause, when a pause is due."""
+        if self.seconds and time.monotonic() >= self.due:
+            await asyncio.sleep(self.seconds)
+            self.due = time.monotonic() + self.seconds
 
 
 class TooManyFailures(Exception):
@@ -125,9 +122,11 @@ async def collab_socket(websocket: WebSocket) -> None:
     if user is not None:  # others see the account's name and colour (collab/presence.py)
         peer.identity = {"name": user.name, "color": color_for(user.email)}
     request_id.set(peer.label)
-    bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
-    peer.reader = asyncio.current_task()
     metrics: Metrics = websocket.app.state.metrics
+    bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
+    arrivals = Arrivals(transport, bucket, metrics.bytes_in.inc)  # counted as they arrive
+    pauses = ProcessingPauses(settings.collab_processing_pause_ms / 1000)
+    peer.reader = asyncio.current_task()  # abort() cancels it; its cleanup stops the reading
     metrics.connections.inc()
     assert user is not None and user.id is not None
     opened = OpenConnection(
@@ -139,11 +138,10 @@ async def collab_socket(websocket: WebSocket) -> None:
             await open_access.recheck_one(opened)
         peer.start()
         room.join(peer)
+        arrivals.start(f"{peer.label}-arrivals")
         while not peer.closed.is_set():
-            frame = await transport.receive()
-            metrics.bytes_in.inc(len(frame))
-            if not bucket.take():
-                raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
+            frame = await arrivals.next()
+            await pauses.wait()
             await room.receive(peer, frame)
     except asyncio.CancelledError:
         if peer.close_code is None:
@@ -166,6 +164,7 @@ async def collab_socket(websocket: WebSocket) -> None:
         metrics.connections.dec()
         metrics.closed(peer.close_code or CloseCode.NORMAL)
         room.leave(peer)
+        await arrivals.stop()
         await peer.stop_writer()
         await peer.wait_closed()  # a connection closed by abort() ends with its code
         await rooms.release(room)

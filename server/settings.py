@@ -77,6 +77,8 @@ class Settings:
     # joining (docs/joining.md): where a new person books their introduction meeting
     introduction_booking_url: str | None = None  # unset: staff write to arrange it
     access_change_poll_seconds: float = 1.0  # how soon a change made elsewhere closes connections
+    # a testing aid: the processing of each connection's frames pauses this long, in turn
+    collab_processing_pause_ms: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -232,6 +234,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     dev_sign_in = _bool("DEV_SIGN_IN", env.get("DEV_SIGN_IN"), defaults.dev_sign_in)
     if environment == "production" and dev_sign_in:
         raise SettingsError("DEV_SIGN_IN=true is refused in production")
+    processing_pause = _int(
+        env, "COLLAB_PROCESSING_PAUSE_MS", defaults.collab_processing_pause_ms, minimum=0
+    )
+    if environment == "production" and processing_pause:
+        raise SettingsError("COLLAB_PROCESSING_PAUSE_MS is a testing aid, refused in production")
     scopes = " ".join(env.get("OIDC_SCOPES", defaults.oidc_scopes).split())
     session_max_age = _int(env, "SESSION_MAX_AGE_SECONDS", defaults.session_max_age_seconds)
     sign_in_limit = _int(env, "SIGN_IN_RATE_LIMIT_PER_MINUTE", defaults.sign_in_rate_limit)
@@ -292,6 +299,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         access_change_poll_seconds=_float(
             env, "ACCESS_CHANGE_POLL_SECONDS", defaults.access_change_poll_seconds
         ),
+        collab_processing_pause_ms=processing_pause,
     )
 
 

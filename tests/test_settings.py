@@ -92,6 +92,15 @@ def test_dev_sign_in_never_in_production():
         load_settings({"DEV_SIGN_IN": "maybe"})
 
 
+def test_processing_pauses_are_a_testing_aid_never_in_production():
+    production = {"MENTORHUB_ENV": "production", "SECRET_KEY": "s" * 40, "ALLOWED_HOSTS": "x.org"}
+    with pytest.raises(SettingsError, match="COLLAB_PROCESSING_PAUSE_MS"):
+        load_settings({**production, "COLLAB_PROCESSING_PAUSE_MS": "100"})
+    assert load_settings(production).collab_processing_pause_ms == 0
+    paused = load_settings({"MENTORHUB_ENV": "test", "COLLAB_PROCESSING_PAUSE_MS": "100"})
+    assert paused.collab_processing_pause_ms == 100
+
+
 def test_oidc_settings():
     with pytest.raises(SettingsError, match="OIDC_CLIENT_ID"):
         load_settings({"OIDC_ISSUER": "https://accounts.google.com"})
