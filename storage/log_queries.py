@@ -3,6 +3,7 @@
 `UpdateLog` runs them off the event loop with `asyncio.to_thread`.
 """
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,11 @@ from storage.tables import known
 
 _DELETE_CHUNK = 500  # ids per DELETE ... WHERE id IN (...), well below parameter limits
 _MERGE_FAN_IN = 64
+
+# Held while a whole stored document is decoded in memory (a compaction, a read-model
+# sync): one at a time in a process, so that beside a room's own copy of a big document
+# there is at most one more, not one for each.
+WHOLE_DOCUMENT = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -57,10 +63,11 @@ def normalised(update: bytes) -> bytes:
     return folded([update])
 
 
-def folded(updates: Sequence[bytes]) -> bytes:
+def folded(updates: list[bytes]) -> bytes:
     """`updates` as one normalised update (see `normalised`), applied one by one to a Doc
     rather than merged first: a big document's compaction is the peak of its memory, and
-    a merge of many updates holds several copies of the document at once."""
+    a merge of many updates holds several copies of the document at once. Empties
+    `updates` once the Doc holds them all, before it is encoded."""
     wanted: dict[int, int] = {}  # each client's clock once every update is in
     doc: Doc[Any] = Doc()
     try:
@@ -73,6 +80,7 @@ def folded(updates: Sequence[bytes]) -> bytes:
     if not wanted or decode_state_vector(doc.get_state()) != wanted:
         del doc  # it holds pending structs (missing dependencies), which the merge keeps
         return merge_all(updates)
+    updates.clear()
     return doc.get_update()
 
 
@@ -159,7 +167,7 @@ def compact_document(engine: Engine, doc_id: str) -> int:
     Deletes exactly the rows it read: a row committed meanwhile (on PostgreSQL ids
     may commit out of order) stays in the log and is folded next time.
     """
-    with write_transaction(engine) as connection:
+    with WHOLE_DOCUMENT, write_transaction(engine) as connection:
         # Serialises compactions of this document (several instances may try).
         # FOR NO KEY UPDATE, not FOR UPDATE: appends hold FOR KEY SHARE on this row
         # through their foreign key, and compaction must not block them.

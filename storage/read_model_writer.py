@@ -25,7 +25,7 @@ from domain.learning_events import ReadModelChange, Transition
 from domain.read_rows import GoalRow, ItemRow
 from storage.accounts import CurriculumMember, User
 from storage.database import write_transaction
-from storage.log_queries import _insert
+from storage.log_queries import WHOLE_DOCUMENT, _insert
 from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
 from storage.read_model import CurriculumGoal, CurriculumItem, CurriculumSummary, LearningEvent
 from storage.tables import table_of
@@ -34,12 +34,18 @@ _ROWS_AT_ONCE = 64  # log rows fetched (and held) at a time while a document is 
 
 
 @dataclass(frozen=True)
-class StoredState:
+class Stored:
+    """Where storage stood when the read model was derived."""
+
+    log_id: int  # the highest log id of what was read
+    committed_at: datetime | None  # newest commit time of log rows past the last sync
+
+
+@dataclass(frozen=True)
+class StoredState(Stored):
     """A document as storage holds it when the read model is written."""
 
-    doc: Doc[Any]  # the snapshot (if any) and then the log rows, applied in log order
-    log_id: int  # the highest log id among them
-    committed_at: datetime | None  # newest commit time of log rows past the last sync
+    doc: Doc[Any]  # the snapshot (if any) and then the log rows, applied to one Doc
 
 
 @dataclass(frozen=True)
@@ -77,25 +83,28 @@ def sync_document(
     for _ in range(ATTEMPTS):
         # Read and compare without the write lock (on SQLite it would stop the update
         # log's commits meanwhile), then write only if no other sync went in between.
-        with engine.connect() as connection:
-            if (
-                connection.scalar(sa.select(col(Document.id)).where(col(Document.id) == doc_id))
-                is None
-            ):
-                return None
-            seen = _summary(connection, doc_id)
-            fresh = not record_events or seen is None or seen.synced_at is None
-            state = _stored_state(connection, doc_id, seen.synced_log_id if seen else 0)
-            previous = Previous(
-                items=None if fresh else _item_rows(connection, doc_id),
-                goals={} if fresh else _goal_rows(connection, doc_id),
-            )
-        change = derive(state, previous)
+        with WHOLE_DOCUMENT:
+            with engine.connect() as connection:
+                if (
+                    connection.scalar(sa.select(col(Document.id)).where(col(Document.id) == doc_id))
+                    is None
+                ):
+                    return None
+                seen = _summary(connection, doc_id)
+                fresh = not record_events or seen is None or seen.synced_at is None
+                state = _stored_state(connection, doc_id, seen.synced_log_id if seen else 0)
+                previous = Previous(
+                    items=None if fresh else _item_rows(connection, doc_id),
+                    goals={} if fresh else _goal_rows(connection, doc_id),
+                )
+            change = derive(state, previous)
+            stored = Stored(state.log_id, state.committed_at)
+            del state  # and its Doc
         with write_transaction(engine) as connection:
             summary = _locked_summary(connection, doc_id)
             if _version(summary) != _version(seen):
                 continue  # another sync of this curriculum went first: compare again
-            return _write(connection, doc_id, summary, state, change, fresh, actor, record_events)
+            return _write(connection, doc_id, summary, stored, change, fresh, actor, record_events)
     raise RuntimeError(f"the read model of {doc_id} kept changing under its sync")
 
 
@@ -110,7 +119,7 @@ def _summary(connection: Connection, doc_id: str) -> Any:
 
 
 def _write(
-    connection: Connection, doc_id: str, summary: Any, state: StoredState,
+    connection: Connection, doc_id: str, summary: Any, state: Stored,
     change: ReadModelChange, fresh: bool, actor: int | None, record_events: bool,
 ) -> Synced:  # fmt: skip
     now = utcnow()
@@ -193,7 +202,7 @@ def _stored_state(connection: Connection, doc_id: str, synced_log_id: int) -> St
         log_id = max(log_id, int(row.id))
         if row.kind == 1 and row.id > synced_log_id:
             committed_at = row.at if committed_at is None else max(committed_at, row.at)
-    return StoredState(doc=doc, log_id=log_id, committed_at=committed_at)
+    return StoredState(log_id=log_id, committed_at=committed_at, doc=doc)
 
 
 def _newest_commit(connection: Connection, doc_id: str) -> datetime | None:
