@@ -1,5 +1,6 @@
 """Engines, migrations and health checks for mentorHub's database (SQLite or PostgreSQL)."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,8 @@ from sqlalchemy.engine import URL, make_url
 PACKAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+_THREADS = min(32, (os.cpu_count() or 1) + 4)  # asyncio's default executor's max_workers
 
 # Execution option read by the SQLite "begin" hook: take the write lock up front.
 _WRITE_LOCK = "mentorhub_write_lock"
@@ -62,7 +65,12 @@ def make_engine(url: str, *, sqlite_busy_timeout: float = 5.0) -> Engine:
 
 def _sqlite_engine(url: URL, busy_timeout: float) -> Engine:
     ensure_sqlite_directory(url)
-    engine = create_engine(url, hide_parameters=True, pool_size=5, max_overflow=10, pool_timeout=30)
+    # As many pooled connections as asyncio.to_thread has threads (its default executor's
+    # size): with fewer, each query past the pool's size opened a new connection (a file
+    # open and four PRAGMAs) and closed it again.
+    engine = create_engine(
+        url, hide_parameters=True, pool_size=_THREADS, max_overflow=10, pool_timeout=30
+    )
     busy_ms = max(0, round(busy_timeout * 1000))
 
     @event.listens_for(engine, "connect")
