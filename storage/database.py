@@ -19,6 +19,8 @@ _THREADS = min(32, (os.cpu_count() or 1) + 4)  # asyncio's default executor's ma
 
 # Execution option read by the SQLite "begin" hook: take the write lock up front.
 _WRITE_LOCK = "mentorhub_write_lock"
+# Execution option read by the SQLite "begin" hook: one SELECT, no BEGIN (see one_read).
+_ONE_STATEMENT = "mentorhub_one_statement"
 
 
 def normalise_url(url: str) -> str:
@@ -89,7 +91,10 @@ def _sqlite_engine(url: URL, busy_timeout: float) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get(_WRITE_LOCK, False)
+        options = connection.get_execution_options()
+        if options.get(_ONE_STATEMENT, False):
+            return  # one statement reads one snapshot by itself (autocommit)
+        immediate = options.get(_WRITE_LOCK, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
@@ -106,6 +111,17 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         connection.execution_options(**{_WRITE_LOCK: True})
         with connection.begin():
             yield connection
+
+
+@contextmanager
+def one_read(engine: Engine) -> Iterator[Connection]:
+    """A connection for a single SELECT: on SQLite without BEGIN and ROLLBACK around it
+    (one statement sees one consistent snapshot on its own), which on the hot paths
+    (a /collab connection's access check, a room's load) cost as much as the query.
+    Never for more than one statement: those need `engine.connect()`'s transaction."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_ONE_STATEMENT: True})
+        yield connection
 
 
 def alembic_config(url: str) -> Config:

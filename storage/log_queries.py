@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
-from storage.database import write_transaction
+from storage.database import one_read, write_transaction
 from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
 from storage.tables import known
 
@@ -123,7 +123,7 @@ def read_document(engine: Engine, doc_id: str) -> DocumentRows:
     log: Any = sa.select(
         sa.literal(1).label("kind"), col(UpdateLogEntry.id).label("id"), col(UpdateLogEntry.data)
     ).where(col(UpdateLogEntry.doc_id) == doc_id)
-    with engine.connect() as connection:
+    with one_read(engine) as connection:  # one statement: one consistent view
         found = connection.execute(sa.union_all(snapshot, log)).all()
     stored = None
     rows: list[tuple[int, bytes]] = []
