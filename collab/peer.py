@@ -2,6 +2,11 @@
 
 The room never waits on a peer: `send` only enqueues. A peer whose queue fills
 (it stopped reading) is closed with 1013 and leaves; the room goes on.
+
+An idle peer holds no task: the writer task starts when a message is queued and ends
+when the queue is empty. Thousands of idle connections then cost only their objects,
+not a task each. The queue is a short list (an empty deque costs 600 bytes), made at
+the first message and kept, so that a busy room's sends make no new queue each time.
 """
 
 from __future__ import annotations
@@ -38,6 +43,38 @@ class Transport(Protocol):
     async def close(self, code: int, reason: str) -> None: ...
 
 
+class Closed:
+    """Set once when the peer closes; like asyncio.Event, without a waiters' deque until
+    someone waits (nearly nobody does)."""
+
+    __slots__ = ("_set", "_waiters")
+
+    def __init__(self) -> None:
+        self._set = False
+        self._waiters: list[asyncio.Future[None]] | None = None
+
+    def is_set(self) -> bool:
+        return self._set
+
+    def set(self) -> None:
+        if self._set:
+            return
+        self._set = True
+        waiters, self._waiters = self._waiters, None
+        for waiter in waiters or ():
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def wait(self) -> None:
+        if self._set:
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if self._waiters is None:
+            self._waiters = []
+        self._waiters.append(waiter)
+        await waiter
+
+
 class Peer:
     CLOSE_TIMEOUT = 2.0
 
@@ -52,36 +89,55 @@ class Peer:
         # says this, whatever the client sets (None: what the client sets)
         self.identity: dict[str, str] | None = None
         self.awareness_ids: set[int] = set()
-        self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=queue_limit)
-        self._writer: asyncio.Task[None] | None = None
+        self._queue_limit = queue_limit
+        self._queue: list[bytes] | None = None  # messages not yet handed to the transport
+        self._started = False
+        self._writer: asyncio.Task[None] | None = None  # running while the queue is not empty
         self.reader: asyncio.Task[None] | None = None  # the task reading frames, stopped on abort
-        self.closed = asyncio.Event()
+        self.closed = Closed()
         self.close_code: int | None = None
         self._closing: asyncio.Task[None] | None = None  # the goodbye `abort` started
 
     def start(self) -> None:
-        self._writer = asyncio.create_task(self._write_loop(), name=f"{self.label}-writer")
+        """Start sending: what was queued before is sent now, in order."""
+        self._started = True
+        if self._queue:
+            self._start_writer()
 
     def send(self, data: bytes) -> None:
         """Queue a message; never blocks. A full queue means the peer is too slow."""
         if self.closed.is_set():
             return
-        try:
-            self._queue.put_nowait(data)
-        except asyncio.QueueFull:
+        queue = self._queue
+        if queue is None:
+            queue = self._queue = []
+        elif len(queue) >= self._queue_limit:
             log.warning("closing %s: send queue full (slow reader)", self.label)
             self.abort(CloseCode.TRY_AGAIN_LATER, "too slow to keep up")
+            return
+        queue.append(data)
+        if self._writer is None and self._started:
+            self._start_writer()
+
+    def _start_writer(self) -> None:
+        self._writer = asyncio.get_running_loop().create_task(
+            self._write_loop(), name=f"{self.label}-writer"
+        )
 
     async def _write_loop(self) -> None:
+        """Send what is queued, in order, and end when nothing is left."""
+        queue = self._queue
         try:
-            while True:
-                data = await self._queue.get()
-                await self.transport.send(data)
+            while queue:
+                await self.transport.send(queue.pop(0))  # short: at most queue_limit
         except (TransportClosed, OSError, RuntimeError) as exc:
             log.info("%s: send failed (%s); closing", self.label, type(exc).__name__)
             self.closed.set()
         except asyncio.CancelledError:
             pass
+        finally:
+            if self._writer is asyncio.current_task():
+                self._writer = None
 
     def abort(self, code: int, reason: str) -> None:
         """Close from synchronous code (e.g. the room's broadcast); stops the reader too."""

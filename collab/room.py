@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -112,11 +113,16 @@ class Room:
         )
         self.peers: set[Peer] = set()
         self.users = 0  # acquisitions by the room manager (peers and server actions)
-        self._outbox: asyncio.Queue[_Outgoing] = asyncio.Queue()
+        # What waits to be committed and relayed, in order. The relay task runs while it
+        # is not empty and ends when it is: an idle room (most are) holds no task.
+        self._outbox: deque[_Outgoing] = deque()
+        self._unfinished = 0  # queued and not yet fully relayed (what `flush` waits for)
+        self._flushed: asyncio.Future[None] | None = None  # set when _unfinished drops to 0
+        self._loaded = False
         self._held = HeldUpdates(limits.max_pending_bytes)
         self._relay_task: asyncio.Task[None] | None = None
         self.version = 0  # bumped each time a committed change has been relayed
-        self._changed = asyncio.Condition()
+        self._changed: asyncio.Condition | None = None  # made when someone first waits
         self.on_change: Callable[[str], None] | None = None  # told the doc id after each change
         # told (doc id, actor, committed here) after each change is relayed; must not block
         self.on_relayed: Callable[[str, int | None, bool], None] | None = None
@@ -134,11 +140,17 @@ class Room:
         if stored.update:
             self.doc.apply_update(stored.update)
             self.quota.remeasure(self.doc)
-        self._relay_task = asyncio.create_task(self._relay_loop(), name=f"room-{self.doc_id}")
+        self._loaded = True
+        if self._outbox:
+            self._start_relay()
 
     async def flush(self) -> None:
         """Wait until every applied update is committed and relayed."""
-        await self._outbox.join()
+        if self._unfinished == 0:
+            return
+        if self._flushed is None:
+            self._flushed = asyncio.get_running_loop().create_future()
+        await asyncio.shield(self._flushed)
 
     async def close(self) -> None:
         await self.flush()
@@ -177,7 +189,7 @@ class Room:
                     peer.send(READ_ONLY_MESSAGE)
                 return
             self.apply_update(message.update, peer)
-            if self._outbox.qsize() > self.limits.max_uncommitted:
+            if len(self._outbox) > self.limits.max_uncommitted:
                 await self.flush()  # back-pressure while storage catches up
         elif isinstance(message, AwarenessUpdate):
             relay = self.presence.apply_from(peer, message.payload, frame)
@@ -273,7 +285,7 @@ class Room:
         if Snapshot.from_doc(self.doc).encode() == before:
             return False
         missed = self.doc.get_update(state_before)
-        self._outbox.put_nowait(
+        self._queue_out(
             _Outgoing(
                 create_update_message(missed),
                 exclude=None,
@@ -286,17 +298,21 @@ class Room:
 
     async def wait_changed(self, seen: int, timeout: float) -> int:
         """Wait until `version` moves past `seen` (or the timeout); return the version."""
-        async with self._changed:
+        if self._changed is None:
+            self._changed = asyncio.Condition()
+        changed = self._changed
+        async with changed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._changed.wait_for(lambda: self.version != seen), timeout
-                )
+                await asyncio.wait_for(changed.wait_for(lambda: self.version != seen), timeout)
             return self.version
 
     async def _notify_changed(self) -> None:
-        async with self._changed:
+        if self._changed is None:  # nobody has ever waited
             self.version += 1
-            self._changed.notify_all()
+        else:
+            async with self._changed:
+                self.version += 1
+                self._changed.notify_all()
         if self.on_change is not None:
             self.on_change(self.doc_id)
 
@@ -332,7 +348,7 @@ class Room:
             commit = asyncio.ensure_future(self.store.append(self.doc_id, update))
         if self.metrics is not None:
             self.metrics.received("peer" if isinstance(origin, Peer) else origin).inc()
-        self._outbox.put_nowait(
+        self._queue_out(
             _Outgoing(
                 create_update_message(update),
                 commit,
@@ -368,7 +384,7 @@ class Room:
             raise ProtocolError(CloseCode.PROTOCOL_ERROR, f"invalid state vector: {exc}") from None
         reply = handle_sync_message(frame[1:], self.doc)
         if reply is not None:  # sent once everything it contains is committed
-            self._outbox.put_nowait(_Outgoing(reply, target=peer))
+            self._queue_out(_Outgoing(reply, target=peer))
 
     # -- relaying -----------------------------------------------------------------
 
@@ -385,41 +401,66 @@ class Room:
             self.fanout.publish(self.doc_id, kind, data)
         return sent
 
+    def _queue_out(self, out: _Outgoing) -> None:
+        self._outbox.append(out)
+        self._unfinished += 1
+        if self._relay_task is None and self._loaded:
+            self._start_relay()
+
+    def _start_relay(self) -> None:
+        self._relay_task = asyncio.get_running_loop().create_task(
+            self._relay_loop(), name=f"room-{self.doc_id}"
+        )
+
+    def _task_done(self) -> None:
+        self._unfinished -= 1
+        if self._unfinished == 0 and self._flushed is not None:
+            if not self._flushed.done():
+                self._flushed.set_result(None)
+            self._flushed = None
+
     async def _relay_loop(self) -> None:
-        while True:
-            out = await self._outbox.get()
-            if self.broken:  # arrived after the failure: never relayed
-                if out.commit is not None:
-                    out.commit.add_done_callback(_consume)
-                self._outbox.task_done()
-                continue
-            try:
-                if out.commit is not None:
-                    await out.commit
-                    if self.metrics is not None:
-                        elapsed = asyncio.get_running_loop().time() - out.received_at
-                        self.metrics.commit_seconds.observe(elapsed)
-                if out.target is not None:
-                    out.target.send(out.data)
-                else:
-                    sent = self._broadcast_now(
-                        out.data, exclude=out.exclude, publish=out.publish, kind="update"
-                    )
-                    if self.metrics is not None:
-                        loop_time = asyncio.get_running_loop().time()
-                        self.metrics.fanout_seconds.observe(loop_time - out.received_at)
-                        self.metrics.updates_relayed.inc(sent)
-                        self.metrics.bytes_out.inc(sent * len(out.data))
-                    await self._notify_changed()
-                    if self.on_relayed is not None:
-                        self.on_relayed(self.doc_id, out.actor, out.publish)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("room %s: an update could not be committed", self.doc_id)
-                self._break()
-            finally:
-                self._outbox.task_done()
+        """Commit and relay what is queued, in order; end when nothing is left."""
+        try:
+            while self._outbox:
+                await self._relay_one(self._outbox.popleft())
+        finally:
+            if self._relay_task is asyncio.current_task():
+                self._relay_task = None
+
+    async def _relay_one(self, out: _Outgoing) -> None:
+        if self.broken:  # arrived after the failure: never relayed
+            if out.commit is not None:
+                out.commit.add_done_callback(_consume)
+            self._task_done()
+            return
+        try:
+            if out.commit is not None:
+                await out.commit
+                if self.metrics is not None:
+                    elapsed = asyncio.get_running_loop().time() - out.received_at
+                    self.metrics.commit_seconds.observe(elapsed)
+            if out.target is not None:
+                out.target.send(out.data)
+            else:
+                sent = self._broadcast_now(
+                    out.data, exclude=out.exclude, publish=out.publish, kind="update"
+                )
+                if self.metrics is not None:
+                    loop_time = asyncio.get_running_loop().time()
+                    self.metrics.fanout_seconds.observe(loop_time - out.received_at)
+                    self.metrics.updates_relayed.inc(sent)
+                    self.metrics.bytes_out.inc(sent * len(out.data))
+                await self._notify_changed()
+                if self.on_relayed is not None:
+                    self.on_relayed(self.doc_id, out.actor, out.publish)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("room %s: an update could not be committed", self.doc_id)
+            self._break()
+        finally:
+            self._task_done()
 
     def _break(self) -> None:
         """A commit failed for good (the store retries passing errors itself): nothing
@@ -432,10 +473,10 @@ class Room:
             self.metrics.rooms_broken.inc()
         for peer in list(self.peers):
             peer.abort(CloseCode.INTERNAL_ERROR, "the document could not be saved")
-        while not self._outbox.empty():  # queued behind the failed one: not relayed
-            out = self._outbox.get_nowait()
+        while self._outbox:  # queued behind the failed one: not relayed
+            out = self._outbox.popleft()
             if out.commit is not None:
                 out.commit.add_done_callback(_consume)
-            self._outbox.task_done()
+            self._task_done()
         if self.on_broken is not None:
             self.on_broken(self)

@@ -20,7 +20,7 @@ from .access import Access, document_access
 from .access_changes import OpenAccess, OpenConnection
 from .auth.ratelimit import RateLimiter, client_ip
 from .auth.sessions import session_hash
-from .auth.tokens import token_credential, token_given
+from .auth.tokens import token_credential, token_given, token_hash
 from .collab_arrival import Arrivals, TokenBucket
 from .logs import request_id
 from .origins import origin_allowed
@@ -62,19 +62,25 @@ class Credential:
     token_id: int | None = None
 
 
-async def connecting_user(websocket: WebSocket) -> Credential:
+async def connecting_user(websocket: WebSocket, open_access: OpenAccess) -> Credential:
     """A personal access token when one is given (a bad one is nobody, and costs the
-    client's address one of its sign-in attempts), else the session."""
+    client's address one of its sign-in attempts), else the session. A token checked
+    a moment ago is not looked up again (access_changes/recent.py)."""
     token = token_given(websocket.headers, websocket.query_params)
     if token is not None:
         failures: RateLimiter = websocket.app.state.token_failure_limiter
         address = client_ip(websocket)
         if failures.exhausted(address):
             raise TooManyFailures()
-        found = await token_credential(websocket.app.state.engine, token)
+        key = token_hash(token)
+        found = open_access.recent_tokens.get(key)
         if found is None:
-            failures.hit(address)
-            return Credential(None)
+            changes = open_access.changes
+            found = await token_credential(websocket.app.state.engine, token)
+            if found is None:
+                failures.hit(address)
+                return Credential(None)
+            open_access.recent_tokens.put(key, found, changes)
         return Credential(found[0], token_id=found[1])
     state = websocket.scope.get("state", {})
     user_of_session: User | None = state.get("user")
@@ -82,6 +88,23 @@ async def connecting_user(websocket: WebSocket) -> Credential:
     if user_of_session is None or session_id is None:
         return Credential(None)
     return Credential(user_of_session, session_hash=session_hash(session_id))
+
+
+async def connection_access(
+    websocket: WebSocket, open_access: OpenAccess, user: User | None, doc_id: str
+) -> Access:
+    """What `user` may do with `doc_id`; an answer that let someone in a moment ago is
+    reused (access_changes/recent.py), a refusal is always asked again."""
+    if user is None or user.id is None:
+        return Access.NONE
+    key = (user.id, doc_id)
+    access = open_access.recent_access.get(key)
+    if access is None:
+        changes = open_access.changes
+        access = await document_access(websocket.app.state, user, doc_id)
+        if access != Access.NONE:
+            open_access.recent_access.put(key, access, changes)
+    return access
 
 
 async def collab_socket(websocket: WebSocket) -> None:
@@ -92,17 +115,17 @@ async def collab_socket(websocket: WebSocket) -> None:
         log.info("refused a collab connection (bad document id or origin)")
         await websocket.close(CloseCode.POLICY_VIOLATION)
         return
+    open_access: OpenAccess = websocket.app.state.open_access
+    changes_seen = open_access.changes  # a change while this connection opens is acted on
     try:
-        credential = await connecting_user(websocket)
+        credential = await connecting_user(websocket, open_access)
     except TooManyFailures:
         log.warning("refused a collab connection (too many wrong tokens from its address)")
         await websocket.accept()
         await websocket.close(CloseCode.POLICY_VIOLATION, "too many failed sign-ins")
         return
     user = credential.user
-    open_access: OpenAccess = websocket.app.state.open_access
-    changes_seen = open_access.changes  # a change while this connection opens is acted on
-    access = await document_access(websocket.app.state, user, doc_id)
+    access = await connection_access(websocket, open_access, user, doc_id)
     await websocket.accept()
     if access == Access.NONE:  # no account, a bad token, someone else's or no document
         log.info("refused a collab connection (not allowed)")

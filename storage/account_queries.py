@@ -22,7 +22,7 @@ from storage.access_change_queries import (
     record_access_change,
 )
 from storage.accounts import ROLES, AccessToken, User, UserSession
-from storage.database import write_transaction
+from storage.database import one_read, write_transaction
 from storage.library import LibraryResource, ResourceReview
 from storage.models import utcnow
 from storage.tables import known, table_of
@@ -197,7 +197,7 @@ def create_session(engine: Engine, session_hash: str, user_id: int, max_age: int
 def session_user(engine: Engine, session_hash: str) -> User | None:
     """The user of a session that has not expired (and note that it was seen)."""
     now = utcnow()
-    with engine.connect() as connection:
+    with one_read(engine) as connection:
         row = connection.execute(
             sa.select(table_of(User), col(UserSession.last_seen_at).label("_seen"))
             .join(UserSession, col(UserSession.user_id) == col(User.id))
@@ -284,7 +284,7 @@ def token_user(engine: Engine, token_hash: str) -> tuple[User, int] | None:
     """The owner of a live (not revoked) token and the token's id, noting when it was
     used (to the minute)."""
     now = utcnow()
-    with engine.connect() as connection:
+    with one_read(engine) as connection:
         row = connection.execute(
             sa.select(table_of(User), col(AccessToken.id).label("_token"))
             .add_columns(col(AccessToken.last_used_at).label("_used"))

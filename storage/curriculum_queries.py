@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from storage.access_change_queries import ADDED, REMOVED, record_access_change
 from storage.accounts import CurriculumMember, User
-from storage.database import write_transaction
+from storage.database import one_read, write_transaction
 from storage.models import DOC_ID_PATTERN, Document, UpdateLogEntry, utcnow
 from storage.tables import known, table_of
 
@@ -31,23 +31,28 @@ class CurriculumRow:
     people: tuple[Person, ...]
 
 
+# Built once: every /collab connection asks (building the statement cost more than
+# running it).
+_ROLE_ON = (
+    sa.select(col(Document.id), col(CurriculumMember.role))
+    .select_from(Document)
+    .outerjoin(
+        CurriculumMember,
+        sa.and_(
+            col(CurriculumMember.doc_id) == col(Document.id),
+            col(CurriculumMember.user_id) == sa.bindparam("user_id"),
+        ),
+    )
+    .where(col(Document.id) == sa.bindparam("doc_id"))
+)
+
+
 def role_on(engine: Engine, doc_id: str, user_id: int) -> tuple[bool, str | None]:
     """(does the document exist, the user's role on it or None)."""
     if not DOC_ID_PATTERN.fullmatch(doc_id):
         return False, None
-    with engine.connect() as connection:
-        row = connection.execute(
-            sa.select(col(Document.id), col(CurriculumMember.role))
-            .select_from(Document)
-            .outerjoin(
-                CurriculumMember,
-                sa.and_(
-                    col(CurriculumMember.doc_id) == col(Document.id),
-                    col(CurriculumMember.user_id) == user_id,
-                ),
-            )
-            .where(col(Document.id) == doc_id)
-        ).first()
+    with one_read(engine) as connection:
+        row = connection.execute(_ROLE_ON, {"doc_id": doc_id, "user_id": user_id}).first()
     return (False, None) if row is None else (True, row.role)
 
 

@@ -1,5 +1,6 @@
 """Engines, migrations and health checks for mentorHub's database (SQLite or PostgreSQL)."""
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,8 +15,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 
+_THREADS = min(32, (os.cpu_count() or 1) + 4)  # asyncio's default executor's max_workers
+
 # Execution option read by the SQLite "begin" hook: take the write lock up front.
 _WRITE_LOCK = "mentorhub_write_lock"
+# Execution option read by the SQLite "begin" hook: one SELECT, no BEGIN (see one_read).
+_ONE_STATEMENT = "mentorhub_one_statement"
 
 
 def normalise_url(url: str) -> str:
@@ -62,7 +67,12 @@ def make_engine(url: str, *, sqlite_busy_timeout: float = 5.0) -> Engine:
 
 def _sqlite_engine(url: URL, busy_timeout: float) -> Engine:
     ensure_sqlite_directory(url)
-    engine = create_engine(url, hide_parameters=True, pool_size=5, max_overflow=10, pool_timeout=30)
+    # As many pooled connections as asyncio.to_thread has threads (its default executor's
+    # size): with fewer, each query past the pool's size opened a new connection (a file
+    # open and four PRAGMAs) and closed it again.
+    engine = create_engine(
+        url, hide_parameters=True, pool_size=_THREADS, max_overflow=10, pool_timeout=30
+    )
     busy_ms = max(0, round(busy_timeout * 1000))
 
     @event.listens_for(engine, "connect")
@@ -77,7 +87,7 @@ def _sqlite_engine(url: URL, busy_timeout: float) -> Engine:
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
             # 512 KiB of page cache a connection, not 2 MiB: a big document read through
-            # each pooled connection would otherwise stay cached five times over (the OS
+            # each pooled connection would otherwise stay cached once for each (the OS
             # caches the file anyway)
             cursor.execute("PRAGMA cache_size = -512")
         finally:
@@ -85,7 +95,10 @@ def _sqlite_engine(url: URL, busy_timeout: float) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get(_WRITE_LOCK, False)
+        options = connection.get_execution_options()
+        if options.get(_ONE_STATEMENT, False):
+            return  # one statement reads one snapshot by itself (autocommit)
+        immediate = options.get(_WRITE_LOCK, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
@@ -102,6 +115,17 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         connection.execution_options(**{_WRITE_LOCK: True})
         with connection.begin():
             yield connection
+
+
+@contextmanager
+def one_read(engine: Engine) -> Iterator[Connection]:
+    """A connection for a single SELECT: on SQLite without BEGIN and ROLLBACK around it
+    (one statement sees one consistent snapshot on its own), which on the hot paths
+    (a /collab connection's access check, a room's load) cost as much as the query.
+    Never for more than one statement: those need `engine.connect()`'s transaction."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_ONE_STATEMENT: True})
+        yield connection
 
 
 def alembic_config(url: str) -> Config:

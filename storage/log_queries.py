@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
 from collab.update_check import InvalidUpdate, decode_state_vector, inspect_update
-from storage.database import write_transaction
+from storage.database import one_read, write_transaction
 from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
 from storage.tables import known
 
@@ -136,20 +136,27 @@ def _count_rows(connection: Connection, doc_ids: list[str]) -> dict[str, int]:
     return counts
 
 
+def _read_document_statement() -> Any:
+    snapshot: Any = sa.select(
+        sa.literal(0).label("kind"), col(Snapshot.last_id).label("id"), col(Snapshot.data)
+    ).where(col(Snapshot.doc_id) == sa.bindparam("doc_id"))
+    log: Any = sa.select(
+        sa.literal(1).label("kind"), col(UpdateLogEntry.id).label("id"), col(UpdateLogEntry.data)
+    ).where(col(UpdateLogEntry.doc_id) == sa.bindparam("doc_id"))
+    return sa.union_all(snapshot, log)
+
+
+_READ_DOCUMENT = _read_document_statement()  # built once: every room load runs it
+
+
 def read_document(engine: Engine, doc_id: str) -> DocumentRows:
     """The snapshot and the log rows of a document.
 
     One statement, so one consistent view even under PostgreSQL's READ COMMITTED:
     a compaction can never fall between reading the snapshot and reading the log.
     """
-    snapshot: Any = sa.select(
-        sa.literal(0).label("kind"), col(Snapshot.last_id).label("id"), col(Snapshot.data)
-    ).where(col(Snapshot.doc_id) == doc_id)
-    log: Any = sa.select(
-        sa.literal(1).label("kind"), col(UpdateLogEntry.id).label("id"), col(UpdateLogEntry.data)
-    ).where(col(UpdateLogEntry.doc_id) == doc_id)
-    with engine.connect() as connection:
-        found = connection.execute(sa.union_all(snapshot, log)).all()
+    with one_read(engine) as connection:  # one statement: one consistent view
+        found = connection.execute(_READ_DOCUMENT, {"doc_id": doc_id}).all()
     stored = None
     rows: list[tuple[int, bytes]] = []
     for kind, log_id, data in found:

@@ -160,6 +160,27 @@ async def test_revoking_a_token_from_the_command_line_closes_its_connections(web
     assert await stored(web_server, doc_id, member_token, "after") is None
 
 
+async def test_a_connection_opened_on_a_token_checked_a_moment_before_its_revoke_is_closed(
+    server_factory,
+):
+    """The server reuses a token's check for a few seconds (thousands of editors may
+    reconnect at once). A connection opened with a revoked token before the server hears
+    of the revoke (the command line: up to a poll later) is closed with the others, and
+    the next one is refused."""
+    server = server_factory(ACCESS_CHANGE_POLL_SECONDS="3", **WEB_ENV)
+    doc_id, member_token, mentor_token = curriculum_with_mentor(server)
+    url = collab_url(server.ws_url, doc_id, mentor_token)
+    async with editor(server, doc_id, token=mentor_token) as first:  # the check is kept
+        server.cli("tokens", "revoke", MENTOR, token_id(server, MENTOR))
+        async with websockets.connect(url, max_size=None) as second:
+            await until(lambda: second.close_code is not None, timeout=10, what="a close")
+            assert second.close_code == 1008
+        assert await first.closed_with() == (1008, "access revoked")
+    async with websockets.connect(url, max_size=None) as third:
+        await until(lambda: third.close_code is not None, timeout=10, what="a close")
+        assert (third.close_code, third.close_reason) == (1008, "not allowed")
+
+
 async def test_signing_out_closes_the_sessions_connections_and_streams(web_server):
     doc_id, member_token, mentor_token = curriculum_with_mentor(web_server)
     async with client(web_server) as browser:

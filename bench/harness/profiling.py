@@ -200,7 +200,7 @@ async def pyspy(ctx: Context, server: Server, name: str) -> AsyncIterator[None]:
 
 
 async def run(ctx: Context, chosen: list[str]) -> None:
-    from .scenarios import fanout, opening, pages, throughput
+    from .scenarios import fanout, opening, pages, scale, throughput
 
     mentorhub = ctx.servers.get(MENTORHUB)
     print(f"== profiling mentorHub (py-spy): {', '.join(sorted(ctx.profile))}", flush=True)
@@ -225,6 +225,11 @@ async def run(ctx: Context, chosen: list[str]) -> None:
                 await mentorhub.restart()
                 async with pyspy(ctx, mentorhub, "opening-from-storage"):
                     await opening.open_room(ctx, mentorhub, room, 10, expected)
+            elif name == "scale" and mentorhub and "scale" in ctx.state:
+                rooms, warmup = ctx.state["scale"][MENTORHUB]
+                await mentorhub.restart()  # cold rooms again, and py-spy on the new process
+                async with pyspy(ctx, mentorhub, "scale"):
+                    await scale.measure(ctx, mentorhub, rooms, warmup, restart=False)
             elif name == "cluster" and "cluster" in ctx.state:
                 a, b = ctx.state["cluster"]
                 async with pyspy(ctx, a, "cluster-A"), pyspy(ctx, b, "cluster-B"):

@@ -95,6 +95,7 @@ def targets(fanout_max: str) -> list[Target]:
             1.0,
             higher_is_better=True,
             against=NODE,
+            profile="scale",
         ),
         Target("never-synced joins (race), mentorHub", "race", "never_synced", 0.0),
         Target(

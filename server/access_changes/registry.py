@@ -20,9 +20,11 @@ from sqlalchemy import Engine
 
 from collab.protocol import CloseCode
 from storage.access_change_queries import credential_user
+from storage.accounts import User
 from storage.curriculum_queries import role_on
 
 from ..access import Access, access_for
+from .recent import RecentAnswers
 
 log = logging.getLogger("mentorhub.access_changes")
 
@@ -59,6 +61,12 @@ class OpenAccess:
         self._connections: dict[int, set[OpenConnection]] = {}
         self._streams: dict[int, set[Callable[[], None]]] = {}
         self.changes = 0  # access changes seen (of anyone): a connection opening compares
+        # what opening connections were told lately, forgotten at each change (recent.py)
+        self.recent_tokens: RecentAnswers[tuple[User, int]] = RecentAnswers(self._changes)
+        self.recent_access: RecentAnswers[Access] = RecentAnswers(self._changes)
+
+    def _changes(self) -> int:
+        return self.changes
 
     def note_change(self) -> None:
         self.changes += 1

@@ -12,9 +12,11 @@ from .common import cleanup, fmt, rotated
 SCENARIO = "scale"
 
 
-async def measure(ctx: Context, server: Server, rooms: list[str], warmup: str) -> dict[str, float]:
+async def measure(
+    ctx: Context, server: Server, rooms: list[str], warmup: str, *, restart: bool = True
+) -> dict[str, float]:
     plan = ctx.plan
-    if plan.scale_fresh_process:
+    if plan.scale_fresh_process and restart:
         await server.restart()  # a fresh process: nothing left over from other scenarios
     # One connection first, so that what a first connection loads is not counted.
     warm = ctx.worker("idle", server, rooms=[warmup], perRoom=1, maxSeconds=120)
@@ -66,6 +68,7 @@ async def run(ctx: Context) -> None:
     servers = list(ctx.servers.values())
     rooms = {s.name: await s.new_rooms("scale", plan.scale_rooms) for s in servers}
     warmups = {s.name: (await s.new_rooms("warmup", 1))[0] for s in servers}
+    ctx.state[SCENARIO] = {s.name: (rooms[s.name], warmups[s.name]) for s in servers}
     for rep in range(plan.repeats):
         for server in rotated(servers, rep):
             figures = await measure(ctx, server, rooms[server.name], warmups[server.name])
