@@ -15,6 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from collab.fanout import LocalFanout
+from collab.memory import give_back_every
 from collab.metrics import Metrics
 from collab.quota import DocumentLimits
 from collab.redis_fanout import RedisFanout
@@ -55,6 +56,7 @@ from .static_files import StaticAssets
 from .templating import make_templates
 
 log = logging.getLogger("mentorhub.server")
+MEMORY_TRIM_SECONDS = 5.0  # how often freed memory of large stored documents is given back
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -105,7 +107,9 @@ def create_app(settings: Settings) -> Starlette:
             engine, app.state.open_access, settings.access_change_poll_seconds, app.state.redis
         )
         await app.state.access_watcher.start()
-        background: list[asyncio.Task[None]] = []
+        background: list[asyncio.Task[None]] = [
+            asyncio.create_task(give_back_every(MEMORY_TRIM_SECONDS), name="memory trim")
+        ]
         if isinstance(fanout, RedisFanout):
             fanout.on_reconnect = rooms.catch_up
             await fanout.start()

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
+from collab.memory import note_large_document
 from collab.update_check import InvalidUpdate, decode_state_vector, inspect_update
 from storage.database import one_read, write_transaction
 from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
@@ -203,9 +204,11 @@ def compact_document(engine: Engine, doc_id: str) -> int:
         updates = [bytes(previous.data)] if previous is not None else []
         updates += [bytes(data) for _, data in rows]
         del rows, previous  # `updates` holds the only copies
+        data = folded(updates)
+        note_large_document(len(data))
         values = {
             "doc_id": doc_id,
-            "data": folded(updates),
+            "data": data,
             "last_id": last_id,
             "folded_updates": folded_count,
             "updated_at": utcnow(),

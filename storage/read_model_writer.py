@@ -21,6 +21,7 @@ from pycrdt import Doc
 from sqlalchemy import Connection, Engine
 from sqlmodel import col
 
+from collab.memory import note_large_document
 from domain.learning_events import ReadModelChange, Transition
 from domain.read_rows import GoalRow, ItemRow
 from storage.accounts import CurriculumMember, User
@@ -196,12 +197,14 @@ def _stored_state(connection: Connection, doc_id: str, synced_log_id: int) -> St
         sa.union_all(snapshot, log)
     )
     doc: Doc[Any] = Doc()
-    log_id, committed_at = 0, None
+    log_id, committed_at, size = 0, None, 0
     for row in rows:
         doc.apply_update(bytes(row.data))
+        size += len(row.data)
         log_id = max(log_id, int(row.id))
         if row.kind == 1 and row.id > synced_log_id:
             committed_at = row.at if committed_at is None else max(committed_at, row.at)
+    note_large_document(size)
     return StoredState(log_id=log_id, committed_at=committed_at, doc=doc)
 
 
