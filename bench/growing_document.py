@@ -7,8 +7,9 @@ the notes of 64 cards in turn, 160 times a second, until the server refuses the 
 that would cross a limit (1008); beside it, a probe edits another room every 100 ms and
 times how long the edit takes to reach a second client. The peer in the same run is the
 same traffic overwriting one map key, so the document stays small. Prints the server's
-RSS growth at its peak and after the room unloads, and the probe's latency, as medians
-over the repeats. The growth is compared with the quota (MAX_DOCUMENT_BYTES, 4 MiB).
+RSS growth at its peak and after the room unloads (and one memory trim, server/app.py),
+and the probe's latency, as medians over the repeats. The growth is compared with the
+quota (MAX_DOCUMENT_BYTES, 4 MiB).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pycrdt import Doc, Map, create_update_message
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from collab.edits import add_item  # noqa: E402
+from server.app import MEMORY_TRIM_SECONDS  # noqa: E402
 from tests.server_process import ServerProcess  # noqa: E402
 from tests.yclient import collab_url, connected  # noqa: E402
 
@@ -83,7 +85,9 @@ async def one_run(server: ServerProcess, pid: int, growing: bool) -> dict[str, A
         except websockets.ConnectionClosed as closed:
             code = closed.rcvd.code if closed.rcvd else None
     peak = max(peak, rss_mib(pid))
-    await asyncio.sleep(2)  # the room unloads after its last peer left
+    while server.log().count(f"room {doc_id} unloaded") == 0:  # its last peer left
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(MEMORY_TRIM_SECONDS + 1)  # its last syncs and one memory trim
     stop.set()
     await probing
     return {

@@ -3,10 +3,12 @@
 A room holding a document of megabytes allocates and frees many blocks while it grows
 (updates, encodings, compaction); glibc keeps freed heap memory for reuse instead of
 returning it, so the process's RSS would stay at its peak after the room unloads.
-`malloc_trim(0)` returns it. It costs a walk of the heap, so it runs only after a large
-document unloads, and (`give_back_every`) a few seconds after work on a large stored
-document that goes on beside the rooms (a compaction, a read-model sync: they often run
-after the room has unloaded). Elsewhere than glibc (musl, macOS) it does nothing.
+`malloc_trim(0)` returns it. It costs a walk of the heap, so it runs only once a large
+document left memory: when its room unloads, or after work on it beside the rooms (a
+compaction, a read-model sync, which often run just after the room unloaded). Those are
+noted, and a server task (`give_back_every`) trims a few seconds later: trimming at once
+would hand back memory that the next of them then takes anew from the OS, raising the
+peak. Elsewhere than glibc (musl, macOS) it does nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import ctypes
 import ctypes.util
 from collections.abc import Callable
 
-LARGE_DOCUMENT_BYTES = 1024 * 1024  # trim after unloading a document at least this large
+LARGE_DOCUMENT_BYTES = 1024 * 1024  # trim after a document at least this large left memory
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -31,21 +33,34 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 _TRIM = _malloc_trim()
+_M_ARENA_MAX = -8  # mallopt's parameter number for the arena count (glibc's malloc.h)
 
 
-def give_back_after_unloading(document_bytes: int) -> bool:
-    """Return freed heap memory to the OS if a large document was just unloaded."""
-    if _TRIM is None or document_bytes < LARGE_DOCUMENT_BYTES:
+def share_one_heap() -> bool:
+    """Make every thread allocate from one glibc arena (call before any thread starts).
+
+    By default each thread that allocates gets an arena of its own, and memory freed in
+    one arena is never reused by another: a big document freed by the event loop's
+    thread (its room unloaded) left the read-model sync and compaction threads taking
+    the same again from the OS, and the process peaked at both together. One arena
+    costs little here: the threads run Python and take turns on its lock anyway.
+    """
+    name = ctypes.util.find_library("c")
+    if name is None:
         return False
-    _TRIM(0)
-    return True
+    try:
+        return bool(ctypes.CDLL(name).mallopt(_M_ARENA_MAX, 1))
+    except (OSError, AttributeError):
+        return False
 
 
-_noted = False  # work on a large document happened since the last trim
+_noted = False  # a large document left memory since the last trim
 
 
 def note_large_document(document_bytes: int) -> None:
-    """A whole document of `document_bytes` was in memory outside a room (thread-safe)."""
+    """A whole document of `document_bytes` has just left memory (its room unloaded, a
+    compaction or read-model sync of it ended). Call it after, not before: a trim in
+    between would miss it. Thread-safe."""
     global _noted
     if document_bytes >= LARGE_DOCUMENT_BYTES:
         _noted = True

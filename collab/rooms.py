@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 
 from .fanout import Fanout
-from .memory import give_back_after_unloading
+from .memory import note_large_document
 from .metrics import Metrics
 from .peer import Peer
 from .room import REMOTE, Room, RoomLimits
@@ -134,7 +134,7 @@ class RoomManager:
             self._count_rooms()
             await self.fanout.unsubscribe(room.doc_id)
             await room.close()
-            give_back_after_unloading(room.quota.bound.state_bytes)
+            note_large_document(room.quota.bound.state_bytes)  # given back within seconds
             log.info("room %s unloaded", room.doc_id)
         elif room.users == 0 and room.broken:  # unloaded already; its last user is gone
             await room.close()

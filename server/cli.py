@@ -18,7 +18,11 @@ from .settings import Settings, SettingsError, load_settings
 
 
 def _serve(settings: Settings) -> int:
+    from collab.memory import share_one_heap
+
     from .app import create_app
+
+    share_one_heap()  # before uvicorn and asyncio.to_thread start threads
 
     config = uvicorn.Config(
         create_app(settings),

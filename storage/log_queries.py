@@ -205,7 +205,7 @@ def compact_document(engine: Engine, doc_id: str) -> int:
         updates += [bytes(data) for _, data in rows]
         del rows, previous  # `updates` holds the only copies
         data = folded(updates)
-        note_large_document(len(data))
+        size = len(data)
         values = {
             "doc_id": doc_id,
             "data": data,
@@ -227,6 +227,8 @@ def compact_document(engine: Engine, doc_id: str) -> int:
                     col(UpdateLogEntry.id).in_(ids[start : start + _DELETE_CHUNK])
                 )
             )
+        del data, values, upsert
+    note_large_document(size)  # once it is freed: see collab/memory.py
     return len(ids)
 
 

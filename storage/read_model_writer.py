@@ -47,6 +47,7 @@ class StoredState(Stored):
     """A document as storage holds it when the read model is written."""
 
     doc: Doc[Any]  # the snapshot (if any) and then the log rows, applied to one Doc
+    size: int  # bytes of what was read
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,9 @@ def sync_document(
                     goals={} if fresh else _goal_rows(connection, doc_id),
                 )
             change = derive(state, previous)
-            stored = Stored(state.log_id, state.committed_at)
+            stored, size = Stored(state.log_id, state.committed_at), state.size
             del state  # and its Doc
+            note_large_document(size)  # once it is freed: see collab/memory.py
         with write_transaction(engine) as connection:
             summary = _locked_summary(connection, doc_id)
             if _version(summary) != _version(seen):
@@ -204,8 +206,7 @@ def _stored_state(connection: Connection, doc_id: str, synced_log_id: int) -> St
         log_id = max(log_id, int(row.id))
         if row.kind == 1 and row.id > synced_log_id:
             committed_at = row.at if committed_at is None else max(committed_at, row.at)
-    note_large_document(size)
-    return StoredState(log_id=log_id, committed_at=committed_at, doc=doc)
+    return StoredState(log_id=log_id, committed_at=committed_at, doc=doc, size=size)
 
 
 def _newest_commit(connection: Connection, doc_id: str) -> datetime | None:
