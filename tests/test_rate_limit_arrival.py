@@ -70,13 +70,8 @@ async def test_what_a_client_sent_before_leaving_is_all_stored(server):
     """Frames read ahead of the processing are processed even when their sender has gone."""
     room, token = server.new_curriculum()
     rate = RATE * 0.9
-    author = Doc()
-    marks = author.get("meta", type=Map)
-    updates: list[bytes] = []
-    author.observe(lambda event: updates.append(event.update))
     sent = {f"mark-{i}": str(i) for i in range(int(rate * 2))}  # into the first pause
-    for key, value in sent.items():
-        marks[key] = value
+    updates = updates_marking(sent)
     async with websockets.connect(collab_url(server.ws_url, room, token)) as leaving:
         for update in updates:
             await leaving.send(create_update_message(update))
@@ -85,6 +80,17 @@ async def test_what_a_client_sent_before_leaving_is_all_stored(server):
         await eventually(
             lambda: marked(watcher.get("meta", type=Map)) == sent, timeout=10, what="all stored"
         )
+
+
+def updates_marking(marks: dict[str, str]) -> list[bytes]:
+    """One update message's worth per mark: each sets one key of `meta`."""
+    author = Doc()
+    meta = author.get("meta", type=Map)
+    updates: list[bytes] = []
+    author.observe(lambda event: updates.append(event.update))
+    for key, value in marks.items():
+        meta[key] = value
+    return updates
 
 
 def marked(meta: Map) -> dict[str, str]:
@@ -119,12 +125,7 @@ async def watching(server: ServerProcess, room: str, token: str) -> AsyncIterato
 async def test_a_client_over_the_limit_is_closed_with_1008(server):
     room, token = server.new_curriculum()
     rate = RATE * 2
-    author = Doc()
-    marks = author.get("meta", type=Map)
-    updates: list[bytes] = []
-    author.observe(lambda event: updates.append(event.update))
-    for i in range(int(rate * SECONDS)):
-        marks[f"mark-{i}"] = i
+    updates = updates_marking({f"mark-{i}": str(i) for i in range(int(rate * SECONDS))})
     loop = asyncio.get_running_loop()
     async with websockets.connect(collab_url(server.ws_url, room, token)) as flooder:
         started = loop.time()
