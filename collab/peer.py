@@ -1,9 +1,11 @@
 """One connected peer: a transport, a bounded send queue and its writer task.
 
-The room never waits on a peer: `send` only enqueues. A peer whose queue fills
-(it stopped reading) is closed with 1013 and leaves; the room goes on.
+The room never waits on a peer: `send` writes to the socket's buffer or enqueues. A peer
+whose queue fills (it stopped reading) is closed with 1013 and leaves; the room goes on.
 
-An idle peer holds no task: the writer task starts when a message is queued and ends
+A transport that can write at once (`write_now`, server/websocket_transport.py) gets a
+message written straight away when nothing waits before it: no task, no queue. The
+writer task starts when a message has to wait (the transport's buffer is full) and ends
 when the queue is empty. Thousands of idle connections then cost only their objects,
 not a task each. The queue is a short list (an empty deque costs 600 bytes), made at
 the first message and kept, so that a busy room's sends make no new queue each time.
@@ -15,6 +17,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from .protocol import CloseCode
@@ -82,6 +85,9 @@ class Peer:
         self.id = next(_ids)
         self.label = label or f"peer-{self.id}"
         self.transport = transport
+        # a transport that can write a message at once, without a task, says so: its
+        # `write_now(data)` writes and returns True, or writes nothing and returns False
+        self._write_now: Callable[[bytes], bool] | None = getattr(transport, "write_now", None)
         self.read_only = False
         self.told_read_only = False  # a read-only peer is told once that its edits are dropped
         self.user_id: int | None = None  # who is connected (to close their peers on erasure)
@@ -109,6 +115,10 @@ class Peer:
         if self.closed.is_set():
             return
         queue = self._queue
+        if not queue and self._writer is None and self._started:
+            write_now = self._write_now
+            if write_now is not None and write_now(data):  # nothing waits before it
+                return
         if queue is None:
             queue = self._queue = []
         elif len(queue) >= self._queue_limit:
@@ -127,9 +137,12 @@ class Peer:
     async def _write_loop(self) -> None:
         """Send what is queued, in order, and end when nothing is left."""
         queue = self._queue
+        write_now = self._write_now
         try:
             while queue:
-                await self.transport.send(queue.pop(0))  # short: at most queue_limit
+                data = queue.pop(0)  # short: at most queue_limit
+                if write_now is None or not write_now(data):
+                    await self.transport.send(data)  # waits until the transport can take it
         except (TransportClosed, OSError, RuntimeError) as exc:
             log.info("%s: send failed (%s); closing", self.label, type(exc).__name__)
             self.closed.set()

@@ -21,6 +21,7 @@ def _serve(settings: Settings) -> int:
     from collab.memory import share_one_heap
 
     from .app import create_app
+    from .websocket_protocol import CollabWebSocketProtocol
 
     share_one_heap()  # before uvicorn and asyncio.to_thread start threads
 
@@ -28,7 +29,8 @@ def _serve(settings: Settings) -> int:
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        ws="websockets-sansio",
+        # uvicorn's "websockets-sansio", lighter, writing relayed frames made once
+        ws=CollabWebSocketProtocol,
         ws_max_size=settings.max_message_bytes,
         # No permessage-deflate: it would compress each message once per peer (undoing
         # "encode once") and keep a zlib context per connection; Yjs updates are compact.

@@ -1,16 +1,56 @@
-"""A Starlette WebSocket as a collab Transport."""
+"""A Starlette WebSocket as a collab Transport.
+
+Under `mentorhub serve` (server/websocket_protocol.py) a message can also be written at
+once, framed a single time however many peers it goes to: `write_now`. The room hands
+the same bytes object to each of its peers in turn, so the frame made for the first is
+kept (one entry) and written to the others as it is.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.websockets import WebSocket, WebSocketDisconnect
+from websockets.frames import Frame, Opcode
 
 from collab.peer import TransportClosed
 from collab.protocol import CloseCode, ProtocolError
 
+from .websocket_protocol import WRITE_FRAME
+
+
+class FrameOnce:
+    """A binary message's WebSocket frame, made once for the same message in a row."""
+
+    __slots__ = ("_message", "_frame")
+
+    def __init__(self) -> None:
+        self._message: bytes | None = None
+        self._frame = b""
+
+    def __call__(self, message: bytes) -> bytes:
+        if message is not self._message:
+            self._frame = Frame(Opcode.BINARY, message).serialize(mask=False)
+            self._message = message
+        return self._frame
+
+
+framed = FrameOnce()  # the event loop's: one per process is enough
+
 
 class StarletteTransport:
+    __slots__ = ("websocket", "_write_frame")
+
     def __init__(self, websocket: WebSocket) -> None:
         self.websocket = websocket
+        extensions = websocket.scope.get("extensions") or {}
+        self._write_frame: Callable[[bytes], bool] | None = extensions.get(WRITE_FRAME)
+
+    def write_now(self, data: bytes) -> bool:
+        """Write `data` now if the connection can take it (see the module's docstring);
+        False: nothing was written, `send` it instead."""
+        write_frame = self._write_frame
+        return write_frame is not None and write_frame(framed(data))
 
     async def send(self, data: bytes) -> None:
         try:
@@ -22,7 +62,7 @@ class StarletteTransport:
         message = await self.websocket.receive()
         if message["type"] == "websocket.disconnect":
             raise TransportClosed(message.get("code"))
-        data = message.get("bytes")
+        data: bytes | None = message.get("bytes")
         if data is None:
             raise ProtocolError(CloseCode.UNSUPPORTED_DATA, "text frames are not supported")
         return data

@@ -1,0 +1,113 @@
+"""uvicorn's sans-I/O WebSocket protocol, lighter per connection, and able to write a
+frame that was framed once for many peers.
+
+`mentorhub serve` runs uvicorn with this protocol (`ws=CollabWebSocketProtocol`). It
+changes two things and keeps the rest of uvicorn's behaviour (handshake, keepalive
+pings, close handshake, 1012 on shutdown, flow control):
+
+- **`write_frame`**, offered to the application as the ASGI extension
+  `mentorhub.write_frame` (a callable in `scope["extensions"]`): it writes bytes that
+  are already a WebSocket frame straight to the socket's transport, and says False
+  (writing nothing) when the connection cannot take them now: not open yet, closing,
+  gone, or its transport's buffer over the high-water mark. A server's frames are not
+  masked, so a relayed update framed once is the same bytes for every peer
+  (server/websocket_transport.py); the ASGI `websocket.send` path would frame it again
+  for each, through several calls per message. The caller falls back to
+  `websocket.send` when it says False, which waits for the buffer to drain: that keeps
+  back-pressure (a peer that stops reading fills its send queue and is closed 1013).
+- **Lighter waiting objects**: the receive queue and the "writable" flag are a list and
+  a flag instead of an `asyncio.Queue` (four deques, about 2.4 KiB) and an
+  `asyncio.Event` (a deque): thousands of idle connections each hold one.
+
+The protocol's attributes used here are uvicorn 0.54's (the version is pinned in
+pyproject.toml); every collab test runs through this class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Generic, TypeVar
+
+from uvicorn.config import Config
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from uvicorn.server import ServerState
+from websockets.http11 import Request
+
+from collab.peer import Closed
+
+WRITE_FRAME = "mentorhub.write_frame"
+
+Item = TypeVar("Item")
+
+
+class Flag(Closed):
+    """An `asyncio.Event` with no deque until someone waits: set, clear, wait."""
+
+    __slots__ = ()
+
+    def clear(self) -> None:
+        self._set = False
+
+
+class Inbox(Generic[Item]):
+    """An unbounded queue with one consumer: what `asyncio.Queue` does for uvicorn's
+    protocol (put_nowait, get, empty), in a list. It stays short: uvicorn stops reading
+    the socket while a message waits."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: list[Item] = []
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put_nowait(self, item: Item) -> None:
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> Item:
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.pop(0)
+
+    def empty(self) -> bool:
+        return not self._items
+
+
+class CollabWebSocketProtocol(WebSocketsSansIOProtocol):
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Flag()  # type: ignore[assignment]
+        self.writable.set()
+
+    def handle_connect(self, event: Request) -> None:
+        super().handle_connect(event)
+        if self.response.status_code == 101:  # the scope exists; its task has not run yet
+            extensions: dict[str, Any] = self.scope["extensions"]
+            extensions[WRITE_FRAME] = self.write_frame
+
+    def write_frame(self, frame: bytes) -> bool:
+        """Write an already framed message now, if the connection can take it."""
+        if (
+            self.close_sent
+            or self.disconnected
+            or not self.handshake_complete
+            or self.initial_response is not None
+            or not self.writable.is_set()
+            or self.transport.is_closing()
+        ):
+            return False
+        self.transport.write(frame)
+        return True
