@@ -7,8 +7,9 @@ Host that is not ours is refused) and `SessionMiddleware` (who is signed in). Th
 others pass a WebSocket through untouched (security headers, the body limit, CSRF and
 gzip act on HTTP only; `ServerErrorMiddleware` too), or are not needed: the Router only
 matches the path, and no exception handler applies to a socket (an exception escaping
-`collab_socket` reaches uvicorn, which logs it as before). Yet each layer's frame stayed
-alive for the connection's whole life; this path keeps only the three.
+`collab_socket` reaches uvicorn, which logs it as before; nor does the endpoint build
+URLs with `websocket.url_for`, which would need the Router). Yet each layer's frame
+stayed alive for the connection's whole life; this path keeps only the three.
 
 `CollabEntry` is installed as the Starlette app's middleware stack (`install`), the
 layer `Starlette.__call__` runs right after setting `scope["app"]` to the app, so
