@@ -15,7 +15,8 @@ stayed alive for the connection's whole life; this path keeps only the three.
 layer `Starlette.__call__` runs right after setting `scope["app"]` to the app, so
 `create_app` still returns the Starlette app itself: its type, `app.state`, `app.routes`,
 TestClient and the command line see no difference, and no wrapper has to forward
-attribute access (which `isinstance` and attribute assignment would see through).
+attribute access (a forwarding wrapper fails `isinstance` and keeps attributes assigned
+to it). The price: `app.add_middleware` now raises, as on an app that has started.
 Only WebSockets whose path the `/collab/{doc_id}` route matches take the short path,
 matched by a `WebSocketRoute` exactly as the Router matched them; everything else
 (HTTP, lifespan, other paths, `/collab/x/y`) goes to Starlette's stack unchanged.
