@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 
 from collab.fanout import LocalFanout
 from collab.memory import give_back_every
@@ -36,7 +36,7 @@ from .auth.tokens import redact_tokens_in_logs
 from .body_limit import BodyLimitMiddleware
 from .certificate_keys import KeyRing, key_password
 from .certificate_pages import certificate_routes
-from .collab_endpoint import collab_socket
+from .collab_entry import install as install_collab_entry
 from .community import community_routes
 from .dashboards import dashboard_routes
 from .encounters import encounter_routes
@@ -158,7 +158,6 @@ def create_app(settings: Settings) -> Starlette:
         Route(
             "/curricula/{doc_id:id}/items/{item_id:id}/start", pages.start_item, methods=["POST"]
         ),
-        WebSocketRoute("/collab/{doc_id}", collab_socket),
         auth_mount(settings),
         *account_routes(),
         *people_routes(),  # profiles, requests, inbox, offers, /api/match
@@ -184,6 +183,9 @@ def create_app(settings: Settings) -> Starlette:
     # pages in the site's frame for 403 and 404 (error_pages.py); a server edit that could
     # not be stored answers 503 (pages.not_saved)
     errors: dict[Any, Any] = {403: error_page, 404: error_page, DocumentNotSaved: pages.not_saved}
-    return Starlette(
+    app = Starlette(
         routes=routes, lifespan=lifespan, middleware=middleware, exception_handlers=errors
     )
+    # WebSockets to /collab/{doc_id} take a short path past the stack above, through the
+    # request id, the allowed hosts and the session only (server/collab_entry.py)
+    return install_collab_entry(app, list(settings.allowed_hosts))

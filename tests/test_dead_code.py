@@ -51,6 +51,7 @@ USED_ELSEWHERE = {
     "minutes_chart": "templates/dashboards/_member.html",
     "burn_up_chart": "templates/dashboards/_member.html",
     "in_mentorship": "templates/dashboards/_mentees.html (the mentor's record link)",
+    "middleware_stack": "Starlette.__call__ runs it (server/collab_entry.py)",
 }
 
 
