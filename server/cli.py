@@ -21,6 +21,7 @@ def _serve(settings: Settings) -> int:
     from collab.memory import share_one_heap
 
     from .app import create_app
+    from .collection_pauses import leave_startup_out_of_collections
     from .websocket_protocol import CollabWebSocketProtocol
 
     share_one_heap()  # before uvicorn and asyncio.to_thread start threads
@@ -53,6 +54,7 @@ def _serve(settings: Settings) -> int:
         while not server.started and not task.done():
             await asyncio.sleep(0.02)
         if server.started:
+            leave_startup_out_of_collections()  # no full-GC walk over them while serving
             port = server.servers[0].sockets[0].getsockname()[1]
             print(f"mentorHub listening on http://{settings.host}:{port}", flush=True)
         await task
