@@ -24,9 +24,10 @@ pings, close handshake, 1012 on shutdown, flow control):
   own "connection open" and "connection closed" lines at info level repeat it, and cost
   a reconnecting crowd two more formatted lines each. They go to a logger of their own,
   `mentorhub.websocket`, which shows warnings and errors only.
-- **Lighter waiting objects**: the receive queue and the "writable" flag are a list and
-  a flag instead of an `asyncio.Queue` (four deques, about 2.4 KiB) and an
-  `asyncio.Event` (a deque): thousands of idle connections each hold one.
+- **Lighter connections**: the receive queue and the "writable" flag are a list and a
+  flag instead of an `asyncio.Queue` (four deques, about 2.4 KiB) and an
+  `asyncio.Event` (a deque), and the handshake's parsed request headers and response
+  are let go once it is done: thousands of idle connections each held them.
 
 The protocol's attributes used here are uvicorn 0.54's (the version is pinned in
 pyproject.toml); every collab test runs through this class.
@@ -113,6 +114,10 @@ class CollabWebSocketProtocol(WebSocketsSansIOProtocol):
         if self.response.status_code == 101:  # the scope exists; its task has not run yet
             extensions: dict[str, Any] = self.scope["extensions"]
             extensions[WRITE_FRAME] = self.write_frame
+            # The scope has the request's headers, and the response is made: the parsed
+            # headers are not read again, yet websockets' parser keeps the request for
+            # the connection's life.
+            event.headers.clear()
 
     def write_frame(self, frame: bytes) -> bool:
         """Write an already framed message, if the connection can take it now: the
@@ -147,6 +152,10 @@ class CollabWebSocketProtocol(WebSocketsSansIOProtocol):
         if self._frames:
             self.write_frames()
         await super().send(message)
+        if self.handshake_complete and self.response is not None:
+            # the handshake's parsed request and response are not read again: an idle
+            # connection need not keep them (about 2 KiB of headers)
+            self.request = self.response = None  # type: ignore[assignment]
 
     def shutdown(self) -> None:
         if self._frames:
