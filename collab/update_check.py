@@ -85,6 +85,10 @@ class _Cursor:
         return self.data[self.pos - n : self.pos]
 
     def var_uint(self) -> int:
+        pos = self.pos
+        if pos < len(self.data) and self.data[pos] < 0x80:  # most are one byte: no loop
+            self.pos = pos + 1
+            return self.data[pos]
         value = shift = 0
         for _ in range(10):
             b = self.byte()
