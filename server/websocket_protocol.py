@@ -164,9 +164,10 @@ class CollabWebSocketProtocol(WebSocketsSansIOProtocol):
 
 
 class TurnWrites:
-    """The connections with frames taken in this turn of the event loop: each writes
-    them in one go once the turn's callbacks have run. A room relaying a batch of
-    committed updates so makes one system call per peer, not one per update."""
+    """The connections written to in this turn of the event loop: once the turn's
+    callbacks have run, each writes in one go the frames it took after its first. A
+    room relaying a batch of committed updates so makes two system calls per peer, not
+    one per update, and a lone update still goes out at once."""
 
     def __init__(self) -> None:
         self._connections: list[CollabWebSocketProtocol] = []
