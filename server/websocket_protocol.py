@@ -18,7 +18,8 @@ pings, close handshake, 1012 on shutdown, flow control):
   Within one turn of the event loop the first frame for a connection is written at
   once and the rest together when the turn's callbacks have run (`TurnWrites`): a
   room relaying a batch of committed updates makes two system calls per peer instead
-  of one per update (throughput rose from 2,400 to 5,000 updates/s, bench/README.md).
+  of one per update (throughput went from 0.66x the Node server's to 1.25x,
+  bench/README.md).
   Anything uvicorn writes itself for the application (a close frame) comes after them.
 - **One log line per connection**, uvicorn's `[accepted]`: the `websockets` protocol's
   own "connection open" and "connection closed" lines at info level repeat it, and cost
