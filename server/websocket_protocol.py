@@ -171,14 +171,19 @@ class TurnWrites:
     one per update, and a lone update still goes out at once."""
 
     def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None  # the turn's end is due on it
         self._connections: list[CollabWebSocketProtocol] = []
 
     def add(self, connection: CollabWebSocketProtocol) -> None:
-        if not self._connections:
-            asyncio.get_running_loop().call_soon(self._write)
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # not due yet (or due on an event loop that has ended)
+            self._loop = loop
+            self._connections = []
+            loop.call_soon(self._write)
         self._connections.append(connection)
 
     def _write(self) -> None:
+        self._loop = None
         connections, self._connections = self._connections, []
         for connection in connections:
             connection.write_frames()
