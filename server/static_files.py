@@ -59,9 +59,17 @@ class StaticAssets(StaticFiles):
         """The name under /static/ to link the file `path` by."""
         return self.manifest().url_path(path)
 
+    def module_url_path(self, entry: str) -> str:
+        """The name under /static/ a page loads the entry module `entry` by: its bundle's
+        when the bundle is current, else its own."""
+        manifest = self.manifest()
+        return manifest.url_path(manifest.module(entry))
+
     def module_graph(self, entry: str) -> list[str]:
-        """The names under /static/ of every module `entry` imports, directly or not."""
-        return self.manifest().module_graph(entry)
+        """The names under /static/ of every module what a page loads for `entry` imports,
+        directly or not."""
+        manifest = self.manifest()
+        return manifest.module_graph(manifest.module(entry))
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         if scope["method"] in ("GET", "HEAD"):

@@ -10,6 +10,9 @@ in, manifest out; docs/static-files.md).
 - Vendored files already carry their version in their name (`vendor/htmx-4.0.1.min.js`)
   and are served under it.
 
+- An entry module with a current bundle (server/static_bundle.py) is loaded as that one
+  file instead: `module(path)` names what a page should load.
+
 Both kinds are `immutable`: what one URL serves never changes. Everything else (licences,
 unknown files, the plain names of the hashed files) is revalidated on every use.
 """
@@ -22,7 +25,9 @@ import mimetypes
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .static_bundle import current_bundles
 
 HASH_LENGTH = 12
 OWN_SUFFIXES = (".css", ".js", ".mjs", ".svg")
@@ -69,6 +74,11 @@ class Asset:
 class Manifest:
     assets: Mapping[str, Asset]  # by path
     by_url: Mapping[str, Asset]  # by url_path
+    bundles: Mapping[str, str] = field(default_factory=dict)  # entry -> its current bundle
+
+    def module(self, entry: str) -> str:
+        """The file a page loads for the entry module `entry`: its bundle when current."""
+        return self.bundles.get(entry, entry)
 
     def url_path(self, path: str) -> str:
         """The name to link `path` by: hashed, versioned, or (any other file) its own."""
@@ -121,7 +131,8 @@ def build_manifest(files: Mapping[str, bytes]) -> Manifest:
         own_module = is_own(path) and path.endswith(MODULE_SUFFIXES)
         served = _rewrite(path, content, names) if own_module else content
         assets[path] = _asset(path, names[path], served, imports[path])
-    return Manifest(assets, {asset.url_path: asset for asset in assets.values()})
+    by_url = {asset.url_path: asset for asset in assets.values()}
+    return Manifest(assets, by_url, current_bundles(files))
 
 
 def hashed_name(path: str, digest: str) -> str:

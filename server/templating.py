@@ -25,6 +25,7 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["minutes"] = format_minutes
     templates.env.filters["duration"] = format_duration
     templates.env.globals["static_url"] = static_url
+    templates.env.globals["module_url"] = module_url
     templates.env.globals["module_preloads"] = module_preloads
     templates.env.globals["path"] = path  # every URL built from ids goes through it
     templates.env.globals["schema"] = client_schema()  # kinds, columns, labels, limits
@@ -39,8 +40,17 @@ def static_url(context: Any, path: str) -> str:
 
 
 @pass_context
+def module_url(context: Any, entry: str) -> str:
+    """The URL of an entry module under static/: its bundle's when the bundle is current."""
+    request: Request = context["request"]
+    served = request.app.state.static_files.module_url_path(entry)
+    return request.url_for("static", path=served).path
+
+
+@pass_context
 def module_preloads(context: Any, entry: str) -> list[str]:
-    """The URLs of every module a module under static/ imports, for `rel=modulepreload`."""
+    """The URLs of every module an entry module (or its bundle) imports, for
+    `rel=modulepreload`."""
     request: Request = context["request"]
     graph = request.app.state.static_files.module_graph(entry)
     return [request.url_for("static", path=path).path for path in graph]
