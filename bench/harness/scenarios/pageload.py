@@ -61,11 +61,15 @@ new MutationObserver(() => {
 """
 
 
+QUIET = 1.0  # seconds without a new request after which a page has made all it makes
+
+
 class Traffic:
     """The HTTP requests of one tab, from the Chrome DevTools Protocol's Network domain."""
 
     def __init__(self) -> None:
         self.requests: dict[str, dict[str, Any]] = {}
+        self.last_sent = time.monotonic()
 
     def listen(self, cdp: Any) -> None:
         cdp.on("Network.requestWillBeSent", self._sent)
@@ -75,12 +79,12 @@ class Traffic:
         cdp.on("Network.loadingFailed", self._failed)
 
     def _entry(self, request_id: str) -> dict[str, Any]:
-        return self.requests.setdefault(
-            request_id, {"url": "", "cached": False, "bytes": 0, "done": False, "status": None}
-        )
+        fresh = {"url": "", "cached": False, "bytes": 0, "done": False, "status": None}
+        return self.requests.setdefault(request_id, {**fresh, "stream": False})
 
     def _sent(self, event: dict[str, Any]) -> None:
         self._entry(event["requestId"])["url"] = event["request"]["url"]
+        self.last_sent = time.monotonic()
 
     def _from_cache(self, event: dict[str, Any]) -> None:
         self._entry(event["requestId"])["cached"] = True
@@ -89,6 +93,8 @@ class Traffic:
         entry = self._entry(event["requestId"])
         response = event["response"]
         entry["status"] = response.get("status")
+        # a live-refresh stream stays open as long as the page: never waited for
+        entry["stream"] = response.get("mimeType") == "text/event-stream"
         if response.get("fromDiskCache") or response.get("fromServiceWorker"):
             entry["cached"] = True
 
@@ -100,7 +106,11 @@ class Traffic:
         self._entry(event["requestId"])["done"] = True
 
     def settled(self) -> bool:
-        return all(entry["done"] for entry in self.requests.values())
+        """Every request answered (a live-refresh stream excepted), and none sent for
+        QUIET seconds: the requests the page makes after its load event count too."""
+        if time.monotonic() - self.last_sent < QUIET:
+            return False
+        return all(entry["done"] or entry["stream"] for entry in self.requests.values())
 
     def summary(self) -> dict[str, Any]:
         fetched = [r for r in self.requests.values() if r["url"].startswith("http")]
