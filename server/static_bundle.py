@@ -84,7 +84,12 @@ def main(argv: list[str]) -> int:
         for file in root.rglob("*.js")
         if file.is_file()
     }
-    sys.stdout.write(seal(entry, built.read_text(encoding="utf-8"), files))
+    try:
+        sealed = seal(entry, built.read_text(encoding="utf-8"), files)
+    except (BundleError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(sealed)
     return 0
 
 

@@ -10,11 +10,11 @@ in, manifest out; docs/static-files.md).
 - Vendored files already carry their version in their name (`vendor/htmx-4.0.1.min.js`)
   and are served under it.
 
-- An entry module with a current bundle (server/static_bundle.py) is loaded as that one
-  file instead: `module(path)` names what a page should load.
-
 Both kinds are `immutable`: what one URL serves never changes. Everything else (licences,
 unknown files, the plain names of the hashed files) is revalidated on every use.
+
+An entry module with a current bundle (server/static_bundle.py) is loaded as that one
+file instead: `Manifest.module(path)` names what a page should load.
 """
 
 from __future__ import annotations
