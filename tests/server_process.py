@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +113,20 @@ class ServerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def log_mark(self, timeout: float = 10) -> int:
+        """Ask for a page no one else asks for and wait until its access-log line is
+        written: every request answered before it is in the log above that line. The
+        line's end offset in `log()`, to read what came after."""
+        mark = f"log-mark={uuid.uuid4().hex}"
+        with urllib.request.urlopen(f"{self.url}/healthz?{mark}", timeout=timeout) as reply:
+            reply.read()
+        deadline = time.monotonic() + timeout
+        while (at := self.log().find(mark)) < 0:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the access log never showed {mark}")
+            time.sleep(0.05)
+        return self.log().index("\n", at) + 1
 
     def kill(self) -> None:
         """SIGKILL: no flush, no goodbye."""
