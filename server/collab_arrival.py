@@ -1,25 +1,22 @@
 """A connection's frames, counted against its rate limit as they arrive.
 
-`Arrivals` reads a connection's frames as soon as they come and charges each to the
-connection's `TokenBucket` then; the frames wait in a small queue until the processing
-takes them, in the order they came. A server that falls behind (slow commits) so delays
-a client's frames without counting the delay against it: only a client that sends
-faster than the limit is closed (1008).
+The connection's WebSocket protocol (server/websocket_protocol.py) reads its frames as
+soon as they come and charges each to the connection's `TokenBucket` then, through its
+`ArrivalCount`; the frames wait in the protocol's receive queue until the processing
+takes them, in the order they came (no task of its own per connection). A server that
+falls behind (slow commits) so delays a client's frames without counting the delay
+against it: only a client that sends faster than the limit is closed (1008).
 
-When enough frames wait (AHEAD_FRAMES, AHEAD_BYTES), the reading waits too, and TCP
-slows the client down. What the client sends meanwhile waits unread, and would seem to
+When enough frames wait (AHEAD_FRAMES, AHEAD_BYTES), the reading stops, and TCP slows
+the client down. What the client sends meanwhile waits unread, and would seem to
 arrive all at once when the reading resumes; so the time the reading was held back
 refills the bucket past its burst (`TokenBucket.held`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
-
-from collab.peer import Transport
-from collab.protocol import CloseCode, ProtocolError
 
 # What one connection may have read and not yet processed: this many frames, and this
 # many bytes of frames (plus the last one read, which MAX_MESSAGE_BYTES bounds).
@@ -60,72 +57,27 @@ class TokenBucket:
         self.stamp = now
 
 
-class Arrivals:
-    """The frames of one connection: read and charged as they arrive, taken in order."""
+class ArrivalCount:
+    """What a connection's frames are charged to as they arrive: the bytes-in counter and
+    the rate limit. uvicorn's WebSocket protocol calls it as it reads each frame
+    (server/websocket_protocol.py); `ahead` says when it should stop reading."""
 
-    def __init__(
-        self, transport: Transport, bucket: TokenBucket, count_bytes: Callable[[float], None]
-    ) -> None:
-        self._transport = transport
-        self._bucket = bucket
-        self._count_bytes = count_bytes
-        # frames, then how reading ended; a list, at most AHEAD_FRAMES long: an empty
-        # deque is 624 bytes, an empty list 56, on every idle connection
-        self._waiting: list[bytes | Exception] = []
-        self._bytes = 0  # of the frames waiting
-        self._frame_came: asyncio.Future[None] | None = None  # the processing waits on it
-        self._frame_taken: asyncio.Future[None] | None = None  # the reading, when behind
-        self._reading: asyncio.Task[None] | None = None
+    __slots__ = ("bucket", "count_bytes")
 
-    def start(self, name: str) -> None:
-        self._reading = asyncio.create_task(self._read(), name=name)
+    def __init__(self, bucket: TokenBucket, count_bytes: Callable[[float], None]) -> None:
+        self.bucket = bucket
+        self.count_bytes = count_bytes
 
-    async def next(self) -> bytes:
-        """The next frame. After the last one, raises what ended the reading:
-        TransportClosed, or ProtocolError (1008 over the rate limit, 1003 a text frame)."""
-        while not self._waiting:
-            self._frame_came = asyncio.get_running_loop().create_future()
-            await self._frame_came
-        item = self._waiting.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        self._bytes -= len(item)
-        _wake(self._frame_taken)
-        return item
+    def arrived(self, size: int) -> bool:
+        """A frame of `size` bytes was read: False when it is over the rate limit."""
+        self.count_bytes(size)
+        return self.bucket.take()
 
-    async def stop(self) -> None:
-        """Stop reading (frames not taken are dropped); waits until it has stopped."""
-        if self._reading is not None:
-            self._reading.cancel()
-            await asyncio.wait([self._reading])
-            self._reading = None
-
-    async def _read(self) -> None:
-        try:
-            while True:
-                frame = await self._transport.receive()
-                self._count_bytes(len(frame))
-                if not self._bucket.take():
-                    raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
-                if self._behind():  # wait for the processing; TCP makes the client wait too
-                    since = time.monotonic()
-                    while self._behind():
-                        self._frame_taken = asyncio.get_running_loop().create_future()
-                        await self._frame_taken
-                    self._bucket.held(since)
-                self._waiting.append(frame)
-                self._bytes += len(frame)
-                _wake(self._frame_came)
-        except Exception as end:  # the processing raises it in its turn
-            self._waiting.append(end)
-            _wake(self._frame_came)
-
-    def _behind(self) -> bool:
-        """As many frames or bytes wait as may: read no more until the processing takes one."""
-        return len(self._waiting) >= AHEAD_FRAMES or self._bytes >= AHEAD_BYTES
+    def held(self, since: float) -> None:
+        """The reading was held back from `since` until now (see `TokenBucket.held`)."""
+        self.bucket.held(since)
 
 
-def _wake(waiting: asyncio.Future[None] | None) -> None:
-    """Wake the side that waits on `waiting` (each makes a new future when it waits)."""
-    if waiting is not None and not waiting.done():
-        waiting.set_result(None)
+def ahead(frames: int, size: int) -> bool:
+    """As many frames or bytes wait as may: read no more until the processing takes one."""
+    return frames >= AHEAD_FRAMES or size >= AHEAD_BYTES

@@ -21,7 +21,7 @@ from .access_changes import OpenAccess, OpenConnection
 from .auth.ratelimit import RateLimiter, client_ip
 from .auth.sessions import session_hash
 from .auth.tokens import token_credential, token_given, token_hash
-from .collab_arrival import Arrivals, TokenBucket
+from .collab_arrival import ArrivalCount, TokenBucket
 from .logs import request_id
 from .origins import origin_allowed
 from .pages import color_for
@@ -107,6 +107,15 @@ async def connection_access(
     return access
 
 
+def let_go_of_handshake(websocket: WebSocket) -> None:
+    """Once a connection is accepted its request's headers and query are not read again:
+    an idle connection need not keep them (the list of header pairs, and Starlette's
+    views of it and of the query, about 1 KiB)."""
+    websocket.scope["headers"] = []
+    for cached in ("_headers", "_query_params"):  # Starlette's, made on first use
+        websocket.__dict__.pop(cached, None)
+
+
 async def collab_socket(websocket: WebSocket) -> None:
     settings: Settings = websocket.app.state.settings
     rooms: RoomManager = websocket.app.state.rooms
@@ -131,6 +140,7 @@ async def collab_socket(websocket: WebSocket) -> None:
         log.info("refused a collab connection (not allowed)")
         await websocket.close(CloseCode.POLICY_VIOLATION, "not allowed")
         return
+    let_go_of_handshake(websocket)
     transport = StarletteTransport(websocket)
     try:
         room = await rooms.acquire(doc_id)
@@ -147,7 +157,7 @@ async def collab_socket(websocket: WebSocket) -> None:
     request_id.set(peer.label)
     metrics: Metrics = websocket.app.state.metrics
     bucket = TokenBucket(settings.rate_limit_per_second, settings.rate_limit_burst)
-    arrivals = Arrivals(transport, bucket, metrics.bytes_in.inc)  # counted as they arrive
+    arrivals = ArrivalCount(bucket, metrics.bytes_in.inc)
     pauses = ProcessingPauses(settings.collab_processing_pause_ms / 1000)
     peer.reader = asyncio.current_task()  # abort() cancels it; its cleanup stops the reading
     metrics.connections.inc()
@@ -161,9 +171,11 @@ async def collab_socket(websocket: WebSocket) -> None:
             await open_access.recheck_one(opened)
         peer.start()
         room.join(peer)
-        arrivals.start(f"{peer.label}-arrivals")
+        counted_on_arrival = transport.count_arrivals(arrivals)  # by the server, as it reads
         while not peer.closed.is_set():
-            frame = await arrivals.next()
+            frame = await transport.receive()
+            if not counted_on_arrival and not arrivals.arrived(len(frame)):
+                raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
             await pauses.wait()
             await room.receive(peer, frame)
     except asyncio.CancelledError:
@@ -187,7 +199,6 @@ async def collab_socket(websocket: WebSocket) -> None:
         metrics.connections.dec()
         metrics.closed(peer.close_code or CloseCode.NORMAL)
         room.leave(peer)
-        await arrivals.stop()
         await peer.stop_writer()
         await peer.wait_closed()  # a connection closed by abort() ends with its code
         await rooms.release(room)

@@ -9,7 +9,11 @@ gzip act on HTTP only; `ServerErrorMiddleware` too), or are not needed: the Rout
 matches the path, and no exception handler applies to a socket (an exception escaping
 `collab_socket` reaches uvicorn, which logs it as before; nor does the endpoint build
 URLs with `websocket.url_for`, which would need the Router). Yet each layer's frame
-stayed alive for the connection's whole life; this path keeps only the three.
+stayed alive for the connection's whole life. On this path none does: the request id is
+set for the connection's task, the host and session checks run to their end in front of
+the endpoint (a last layer notes that they let the connection through; a refused one
+they answer themselves), and then the endpoint runs. Their frames, and the copies of the
+request's headers they held, are gone before the connection settles in.
 
 `CollabEntry` is installed as the Starlette app's middleware stack (`install`), the
 layer `Starlette.__call__` runs right after setting `scope["app"]` to the app, so
@@ -34,15 +38,17 @@ from starlette.websockets import WebSocket
 
 from .auth.sessions import SessionMiddleware
 from .collab_endpoint import collab_socket
-from .logs import RequestIdMiddleware
+from .logs import request_id, request_id_of
 
 PATH = "/collab/{doc_id}"
 
 
-def open_socket(scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
-    """`collab_socket` as an ASGI app (its coroutine returned, not awaited: one frame less
-    per connection)."""
-    return collab_socket(WebSocket(scope, receive=receive, send=send))
+PASSED = "mentorhub.collab_entry.passed"  # in the scope: the checks let it through
+
+
+async def mark_passed(scope: Scope, receive: Receive, send: Send) -> None:
+    """The layer after the checks: it only notes that they let the connection through."""
+    scope[PASSED] = True
 
 
 class CollabEntry:
@@ -50,20 +56,28 @@ class CollabEntry:
 
     def __init__(self, rest: ASGIApp, allowed_hosts: Sequence[str]) -> None:
         self.rest = rest
-        # composed once, not per connection
-        self.collab: ASGIApp = RequestIdMiddleware(
-            TrustedHostMiddleware(SessionMiddleware(open_socket), allowed_hosts=allowed_hosts)
+        # composed once, not per connection; they answer a refused connection themselves
+        self.checks: ASGIApp = TrustedHostMiddleware(
+            SessionMiddleware(mark_passed), allowed_hosts=allowed_hosts
         )
-        self.route = WebSocketRoute(PATH, self.collab)  # for its matching: the Router's own
+        self.route = WebSocketRoute(PATH, self.checks)  # for its matching: the Router's own
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # the awaitable returned, not awaited here: one frame less per connection
         if scope["type"] == "websocket":
             match, child_scope = self.route.matches(scope)
             if match is Match.FULL:
                 scope.update(child_scope)  # path_params: {"doc_id": ...}
-                await self.collab(scope, receive, send)
-                return
-        await self.rest(scope, receive, send)
+                return self.enter(scope, receive, send)
+        return self.rest(scope, receive, send)
+
+    async def enter(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The checks run to their end (their frames, and the request headers they hold,
+        are gone by the time the connection settles in), then the endpoint."""
+        request_id.set(request_id_of(scope))  # this task's: it ends with the connection
+        await self.checks(scope, receive, send)
+        if scope.pop(PASSED, False):
+            await collab_socket(WebSocket(scope, receive=receive, send=send))
 
 
 def install(app: Starlette, allowed_hosts: Sequence[str]) -> Starlette:

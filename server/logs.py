@@ -62,6 +62,13 @@ def configure_logging(level: str, fmt: str) -> None:
     root.setLevel(level.upper())
 
 
+def request_id_of(scope: Scope) -> str:
+    """The id a request goes by: the client's `X-Request-ID` when it is a printable one
+    (cut to 64 characters), else a new one."""
+    incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
+    return incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex[:16]
+
+
 class RequestIdMiddleware:
     """Give every HTTP request and WebSocket connection an id, in logs and `X-Request-ID`."""
 
@@ -72,8 +79,7 @@ class RequestIdMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
-        rid = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex[:16]
+        rid = request_id_of(scope)
         token = request_id.set(rid)
         if scope["type"] == "websocket":  # no response headers to add: keep the hot path bare
             try:

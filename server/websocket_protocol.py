@@ -27,8 +27,16 @@ pings, close handshake, 1012 on shutdown, flow control):
   `mentorhub.websocket`, which shows warnings and errors only.
 - **Lighter connections**: the receive queue and the "writable" flag are a list and a
   flag instead of an `asyncio.Queue` (four deques, about 2.4 KiB) and an
-  `asyncio.Event` (a deque), and the handshake's parsed request headers and response
-  are let go once it is done: thousands of idle connections each held them.
+  `asyncio.Event` (a deque), the handshake's parsed request headers and response are
+  let go once it is done, and every attribute has a slot, so no instance dictionary is
+  made (about 1.5 KiB): thousands of idle connections each held them.
+- **Frames counted as they are read** (`mentorhub.count_arrivals`, server/
+  collab_arrival.py): once the application hands it a connection's `ArrivalCount`,
+  each binary frame is charged to the rate limit when it is read, and the connection
+  is read ahead of the application up to 32 frames or 1 MiB (uvicorn reads one
+  message at a time). A frame over the limit puts a mark in the receive queue after
+  the frames before it, and reading stops; the transport turns the mark into 1008.
+  No task per connection is needed for it.
 
 The protocol's attributes used here are uvicorn 0.54's (the version is pinned in
 pyproject.toml); every collab test runs through this class.
@@ -38,9 +46,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Generic, TypeVar
+import time
+from typing import Any, Generic, TypeVar, cast
 
-from uvicorn._types import ASGISendEvent
+from uvicorn._types import ASGIReceiveEvent, ASGISendEvent
 from uvicorn.config import Config
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
@@ -48,7 +57,12 @@ from websockets.http11 import Request
 
 from collab.peer import Closed
 
+from .collab_arrival import ArrivalCount, ahead
+
 WRITE_FRAME = "mentorhub.write_frame"
+COUNT_ARRIVALS = "mentorhub.count_arrivals"
+# what the receive queue says after the frames that came before one over the rate limit
+OVER_RATE_LIMIT = "mentorhub.over_rate_limit"
 
 PROTOCOL_LOG = logging.getLogger("mentorhub.websocket")
 PROTOCOL_LOG.setLevel(logging.WARNING)
@@ -94,8 +108,61 @@ class Inbox(Generic[Item]):
     def empty(self) -> bool:
         return not self._items
 
+    def items(self) -> list[Item]:
+        """What waits, in order (not a copy)."""
+        return self._items
+
 
 class CollabWebSocketProtocol(WebSocketsSansIOProtocol):
+    # Every attribute uvicorn's class and this one set, in slots: its instances have a
+    # `__dict__`, which with this many attributes outgrows the shared-key layout and
+    # costs about 1.5 KiB per connection; a slot is 8 bytes. The dictionary is never
+    # made while every name set is here (tests/test_websocket_protocol.py checks it).
+    __slots__ = (
+        "app",
+        "app_state",
+        "asgi_version",
+        "client",
+        "close_sent",
+        "close_timeout",
+        "close_timer",
+        "config",
+        "conn",
+        "connections",
+        "curr_msg_data_type",
+        "default_headers",
+        "disconnected",
+        "frames",
+        "handshake_complete",
+        "handshake_initiated",
+        "initial_response",
+        "last_ping_rtt",
+        "logger",
+        "loop",
+        "pending_ping_payload",
+        "ping_interval",
+        "ping_sent_at",
+        "ping_timeout",
+        "ping_timer",
+        "pong_timer",
+        "queue",
+        "read_paused",
+        "request",
+        "response",
+        "root_path",
+        "scheme",
+        "scope",
+        "server",
+        "tasks",
+        "transport",
+        "writable",
+        "_frames",
+        "_arrivals",
+        "_waiting_bytes",
+        "_held_since",
+        "_over_limit",
+    )
+
     def __init__(
         self,
         config: Config,
@@ -109,16 +176,86 @@ class CollabWebSocketProtocol(WebSocketsSansIOProtocol):
         self.writable = Flag()  # type: ignore[assignment]
         self.writable.set()
         self._frames: list[bytes] | None = None  # taken by write_frame, not yet written
+        self._arrivals: ArrivalCount | None = None  # frames charged as they are read
+        self._waiting_bytes = 0  # of the frames in the receive queue, once counted
+        self._held_since = 0.0  # when the reading stopped for the processing to catch up
+        self._over_limit = False  # a frame was over the rate limit: no more are taken
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
         if self.response.status_code == 101:  # the scope exists; its task has not run yet
             extensions: dict[str, Any] = self.scope["extensions"]
             extensions[WRITE_FRAME] = self.write_frame
+            extensions[COUNT_ARRIVALS] = self.count_arrivals
             # The scope has the request's headers, and the response is made: the parsed
             # headers are not read again, yet websockets' parser keeps the request for
             # the connection's life.
             event.headers.clear()
+
+    def count_arrivals(self, arrivals: ArrivalCount) -> bool:
+        """From now on, charge each binary frame to `arrivals` as it is read, and read
+        ahead of the application up to AHEAD_FRAMES and AHEAD_BYTES (uvicorn reads one
+        message at a time). The frames already waiting are charged now. True: done."""
+        self._arrivals = arrivals
+        for message in list(self._waiting()):
+            data = message.get("bytes")
+            if isinstance(data, bytes):
+                self._arrived(arrivals, data)
+        if self.read_paused and not self._over_limit and not self._ahead():
+            self.read_paused = False
+            self.transport.resume_reading()
+        return True
+
+    def send_receive_event_to_app(self) -> None:
+        """uvicorn's, and once `count_arrivals` is on, a binary message is charged as it
+        is read and reading goes on until enough wait."""
+        arrivals = self._arrivals
+        if arrivals is None or self.close_sent or self.curr_msg_data_type != "bytes":
+            super().send_receive_event_to_app()
+            return
+        data = self.frames[0] if len(self.frames) == 1 else b"".join(self.frames)
+        self.frames = []
+        if self._over_limit:  # the application closes 1008 once it reaches the mark
+            return
+        self.queue.put_nowait({"type": "websocket.receive", "bytes": data})
+        self._arrived(arrivals, data)
+        if not self.read_paused and (self._over_limit or self._ahead()):
+            self.read_paused = True
+            self._held_since = time.monotonic()
+            self.transport.pause_reading()
+
+    def _arrived(self, arrivals: ArrivalCount, data: bytes) -> None:
+        self._waiting_bytes += len(data)
+        if not self._over_limit and not arrivals.arrived(len(data)):
+            self._over_limit = True
+            mark = {"type": "websocket.receive", OVER_RATE_LIMIT: True}
+            self.queue.put_nowait(mark)  # type: ignore[arg-type]
+
+    def _ahead(self) -> bool:
+        return ahead(len(self._waiting()), self._waiting_bytes)
+
+    def _waiting(self) -> list[ASGIReceiveEvent]:
+        return cast(Inbox[ASGIReceiveEvent], self.queue).items()
+
+    async def receive(self) -> ASGIReceiveEvent:
+        """uvicorn's: the next message; reading resumes when the queue is short enough."""
+        message = await self.queue.get()
+        arrivals = self._arrivals
+        if arrivals is None:
+            if self.read_paused and self.queue.empty():
+                self.read_paused = False
+                self.transport.resume_reading()
+            return message
+        data = message.get("bytes")
+        if isinstance(data, bytes):
+            self._waiting_bytes -= len(data)
+        if self.read_paused and not self._over_limit and not self._ahead():
+            self.read_paused = False
+            self.transport.resume_reading()
+            if self._held_since:  # it stopped for the processing to catch up
+                arrivals.held(self._held_since)
+                self._held_since = 0.0
+        return message
 
     def write_frame(self, frame: bytes) -> bool:
         """Write an already framed message, if the connection can take it now: the

@@ -16,7 +16,8 @@ from websockets.frames import Frame, Opcode
 from collab.peer import TransportClosed
 from collab.protocol import CloseCode, ProtocolError
 
-from .websocket_protocol import WRITE_FRAME
+from .collab_arrival import ArrivalCount
+from .websocket_protocol import COUNT_ARRIVALS, OVER_RATE_LIMIT, WRITE_FRAME
 
 
 class FrameOnce:
@@ -39,12 +40,21 @@ framed = FrameOnce()  # the event loop's: one per process is enough
 
 
 class StarletteTransport:
-    __slots__ = ("websocket", "_write_frame")
+    __slots__ = ("websocket", "_write_frame", "_count_arrivals")
 
     def __init__(self, websocket: WebSocket) -> None:
         self.websocket = websocket
         extensions = websocket.scope.get("extensions") or {}
         self._write_frame: Callable[[bytes], bool] | None = extensions.get(WRITE_FRAME)
+        self._count_arrivals: Callable[[ArrivalCount], bool] | None = extensions.get(COUNT_ARRIVALS)
+
+    def count_arrivals(self, arrivals: ArrivalCount) -> bool:
+        """Have the server charge each frame to `arrivals` as it reads it; `receive` then
+        raises ProtocolError 1008 after the frames before one over the limit. False: this
+        server cannot (not `mentorhub serve`), count them as they are received."""
+        count = self._count_arrivals
+        self._count_arrivals = None
+        return count is not None and count(arrivals)
 
     def write_now(self, data: bytes) -> bool:
         """Write `data` now if the connection can take it (see the module's docstring);
@@ -62,6 +72,8 @@ class StarletteTransport:
         message = await self.websocket.receive()
         if message["type"] == "websocket.disconnect":
             raise TransportClosed(message.get("code"))
+        if OVER_RATE_LIMIT in message:
+            raise ProtocolError(CloseCode.POLICY_VIOLATION, "rate limit exceeded")
         data: bytes | None = message.get("bytes")
         if data is None:
             raise ProtocolError(CloseCode.UNSUPPORTED_DATA, "text frames are not supported")
