@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,11 +18,13 @@ from collab.fanout import LocalFanout
 from collab.memory import give_back_every
 from collab.metrics import Metrics
 from collab.quota import DocumentLimits
-from collab.redis_fanout import RedisFanout
 from collab.room import DocumentNotSaved, RoomLimits
 from collab.rooms import RoomManager
 from storage.database import make_engine
 from storage.update_log import UpdateLog
+
+if TYPE_CHECKING:
+    from collab.redis_fanout import RedisFanout
 
 from . import pages, urls  # noqa: F401 - urls registers the {…:id} path convertor
 from .access_changes import AccessWatcher, OpenAccess
@@ -78,15 +80,18 @@ def create_app(settings: Settings) -> Starlette:
         )
         metrics = Metrics()
         metrics.watch_store(store)
-        fanout: LocalFanout | RedisFanout = LocalFanout()
-        if settings.redis_url:
-            fanout = RedisFanout(settings.redis_url, metrics)
+        redis_fanout: RedisFanout | None = None
+        if settings.redis_url:  # imported only then: one instance needs no Redis client
+            from collab.redis_fanout import RedisFanout
+
+            redis_fanout = RedisFanout(settings.redis_url, metrics)
+        fanout = redis_fanout or LocalFanout()
         rooms = RoomManager(store, fanout, limits, metrics)
         app.state.settings = settings
         app.state.engine = engine
         app.state.store = store
         app.state.metrics = metrics
-        app.state.redis = fanout.client if isinstance(fanout, RedisFanout) else None
+        app.state.redis = redis_fanout.client if redis_fanout is not None else None
         app.state.commit = git_commit(settings)
         app.state.rooms = rooms
         app.state.templates = make_templates()
@@ -110,9 +115,9 @@ def create_app(settings: Settings) -> Starlette:
         background: list[asyncio.Task[None]] = [
             asyncio.create_task(give_back_every(MEMORY_TRIM_SECONDS), name="memory trim")
         ]
-        if isinstance(fanout, RedisFanout):
-            fanout.on_reconnect = rooms.catch_up
-            await fanout.start()
+        if redis_fanout is not None:
+            redis_fanout.on_reconnect = rooms.catch_up
+            await redis_fanout.start()
             background.append(asyncio.create_task(rooms.catch_up_every(settings.catch_up_seconds)))
         try:
             yield
@@ -127,8 +132,8 @@ def create_app(settings: Settings) -> Starlette:
                 ("library", app.state.library.aclose),
                 ("read model", app.state.read_model.aclose),
             ]
-            if isinstance(fanout, RedisFanout):
-                stopping.append(("redis fan-out", fanout.aclose))
+            if redis_fanout is not None:
+                stopping.append(("redis fan-out", redis_fanout.aclose))
             stopping.append(("update log", store.aclose))
             for part, aclose in stopping:
                 try:

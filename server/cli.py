@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sys
 
-import uvicorn
-
-from .admin import add_commands as add_admin_commands
-from .admin import run as run_admin
-from .certificate_cli import add_commands as add_certificate_commands
-from .library.cli import add_commands as add_library_commands
-from .logs import configure_logging
-from .read_model_cli import add_commands as add_read_model_commands
 from .settings import Settings, SettingsError, load_settings
 
+# This module imports the application only in the functions that need it: `mentorhub
+# serve` binds its socket first (server/bound_socket.py), then imports it.
 
-def _serve(settings: Settings) -> int:
+
+def _serve(settings: Settings, bound: socket.socket) -> int:
+    import uvicorn
+
     from collab.memory import share_one_heap
 
     from .app import create_app
@@ -27,9 +25,7 @@ def _serve(settings: Settings) -> int:
     share_one_heap()  # before uvicorn and asyncio.to_thread start threads
 
     config = uvicorn.Config(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
+        create_app(settings),  # on `bound`, bound to settings.host and settings.port
         # uvicorn's "websockets-sansio", lighter, writing relayed frames made once
         ws=CollabWebSocketProtocol,
         ws_max_size=settings.max_message_bytes,
@@ -50,7 +46,7 @@ def _serve(settings: Settings) -> int:
     server = uvicorn.Server(config)
 
     async def run() -> None:
-        task = asyncio.create_task(server.serve())
+        task = asyncio.create_task(server.serve(sockets=[bound]))
         while not server.started and not task.done():
             await asyncio.sleep(0.02)
         if server.started:
@@ -91,6 +87,11 @@ def _seed_demo(settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .admin import add_commands as add_admin_commands
+    from .certificate_cli import add_commands as add_certificate_commands
+    from .library.cli import add_commands as add_library_commands
+    from .read_model_cli import add_commands as add_read_model_commands
+
     parser = argparse.ArgumentParser(prog="mentorhub", description="mentorHub server and admin")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the web app and the sync server on $HOST:$PORT")
@@ -110,16 +111,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _settings() -> Settings | None:
     try:
-        settings = load_settings()
+        return load_settings()
     except SettingsError as exc:
         print(f"mentorhub: {exc}", file=sys.stderr)
+        return None
+
+
+def _bind_then_serve() -> int:
+    """`mentorhub serve`: bind the socket before the application is imported, then serve."""
+    from .bound_socket import bind
+
+    settings = _settings()
+    if settings is None:
         return 2
+    try:
+        bound = bind(settings.host, settings.port)
+    except OSError as exc:
+        print(
+            f"mentorhub: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr
+        )
+        return 1
+    from .logs import configure_logging
+
     configure_logging(settings.log_level, settings.log_format)
-    if args.command == "serve":
-        return _serve(settings)
+    return _serve(settings, bound)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["serve"]:
+        return _bind_then_serve()
+    args = build_parser().parse_args(argv)  # `serve` with anything after it: its usage
+    settings = _settings()
+    if settings is None:
+        return 2
+    from .admin import run as run_admin
+    from .logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
     if args.command == "migrate":
         return _migrate(settings)
     if args.command == "seed-demo":

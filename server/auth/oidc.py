@@ -12,7 +12,6 @@ import asyncio
 import logging
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuth
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -35,6 +34,8 @@ def make_oidc_client(settings: Settings) -> Any | None:
     """
     if settings.oidc_issuer is None:
         return None
+    from authlib.integrations.starlette_client import OAuth  # only with a provider to use
+
     oauth = OAuth()
     return oauth.register(
         name=CLIENT,
