@@ -1,9 +1,10 @@
 """How a /collab WebSocket reaches its endpoint: a short path past Starlette's full stack.
 
 Every other request goes through `ServerErrorMiddleware`, the app's seven middlewares,
-`ExceptionMiddleware` and the Router. A WebSocket to `/collab/{doc_id}` needs only three
-of those layers: `RequestIdMiddleware` (its id in the logs), `TrustedHostMiddleware` (a
-Host that is not ours is refused) and `SessionMiddleware` (who is signed in). The
+`ExceptionMiddleware` and the Router. A WebSocket to `/collab/{doc_id}` needs what only
+three of those layers do: its request id in the logs (`request_id_of`, as
+`RequestIdMiddleware` gives it), `TrustedHostMiddleware` (a Host that is not ours is
+refused) and `SessionMiddleware` (who is signed in). The
 others pass a WebSocket through untouched (security headers, the body limit, CSRF and
 gzip act on HTTP only; `ServerErrorMiddleware` too), or are not needed: the Router only
 matches the path, and no exception handler applies to a socket (an exception escaping
