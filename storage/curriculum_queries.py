@@ -11,7 +11,7 @@ from sqlmodel import col
 
 from storage.access_change_queries import ADDED, REMOVED, record_access_change
 from storage.accounts import CurriculumMember, User
-from storage.database import one_read, write_transaction
+from storage.database import PreparedRead, write_transaction
 from storage.models import DOC_ID_PATTERN, Document, UpdateLogEntry, utcnow
 from storage.tables import known, table_of
 
@@ -31,9 +31,8 @@ class CurriculumRow:
     people: tuple[Person, ...]
 
 
-# Built once: every /collab connection asks (building the statement cost more than
-# running it).
-_ROLE_ON = (
+# Built once and run straight on the driver: every /collab connection asks.
+_ROLE_ON = PreparedRead(
     sa.select(col(Document.id), col(CurriculumMember.role))
     .select_from(Document)
     .outerjoin(
@@ -51,9 +50,8 @@ def role_on(engine: Engine, doc_id: str, user_id: int) -> tuple[bool, str | None
     """(does the document exist, the user's role on it or None)."""
     if not DOC_ID_PATTERN.fullmatch(doc_id):
         return False, None
-    with one_read(engine) as connection:
-        row = connection.execute(_ROLE_ON, {"doc_id": doc_id, "user_id": user_id}).first()
-    return (False, None) if row is None else (True, row.role)
+    rows = _ROLE_ON.rows(engine, doc_id=doc_id, user_id=user_id)
+    return (False, None) if not rows else (True, rows[0][1])
 
 
 def people_on(engine: Engine, doc_ids: Sequence[str]) -> dict[str, list[Person]]:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
@@ -129,6 +133,77 @@ def one_read(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         connection.execution_options(**{_ONE_STATEMENT: True})
         yield connection
+
+
+# A statement compiled for one kind of database: its SQL, the order of its positional
+# parameters (None where the driver takes them by name), and the values it fixes itself.
+_Compiled = tuple[str, tuple[str, ...] | None, dict[str, Any]]
+
+
+class PreparedRead:
+    """One SELECT for the hottest reads (every /collab connection's access check and its
+    room's load): compiled once for each kind of database, run straight on a pooled
+    driver connection, its rows returned as plain tuples. Through `Connection.execute`
+    the statement cost five times the query itself (a connection object, an execution
+    context, a result object; bench/README.md). A single statement, as `one_read`: on
+    SQLite it runs without BEGIN and reads one snapshot; PostgreSQL's transaction is
+    rolled back when the connection goes back to the pool.
+
+    A driver error becomes SQLAlchemy's exception, as `Connection.execute` raises it
+    (so callers tell a passing outage from a bug the same way), and a connection the
+    database dropped is thrown away, not pooled again.
+    """
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+
+    def _for(self, engine: Engine) -> _Compiled:
+        dialect = engine.dialect
+        key = (dialect.name, dialect.driver)
+        found = self._compiled.get(key)
+        if found is None:
+            compiled = cast(SQLCompiler, self.statement.compile(dialect=dialect))
+            names = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+            found = (str(compiled), names, dict(compiled.params))
+            self._compiled[key] = found
+        return found
+
+    def rows(self, engine: Engine, **params: Any) -> list[tuple[Any, ...]]:
+        sql, names, defaults = self._for(engine)
+        values = {**defaults, **params}
+        arguments: Any = tuple(values[name] for name in names) if names is not None else values
+        dialect = engine.dialect
+        connection = cursor = None
+        try:
+            connection = engine.raw_connection()
+            cursor = connection.cursor()
+            cursor.execute(sql, arguments)
+            return [tuple(row) for row in cursor.fetchall()]
+        except dialect.loaded_dbapi.Error as error:
+            gone = connection is not None and dialect.is_disconnect(
+                error, connection.dbapi_connection, cursor
+            )
+            if cursor is not None:
+                with contextlib.suppress(dialect.loaded_dbapi.Error):
+                    cursor.close()
+                cursor = None
+            if gone and connection is not None:
+                connection.invalidate(error)
+            raise sa_exc.DBAPIError.instance(
+                sql,
+                arguments,
+                error,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                dialect=dialect,
+                connection_invalidated=gone,
+            ) from error
+        finally:
+            if cursor is not None:
+                cursor.close()
+            if connection is not None:
+                connection.close()
 
 
 def alembic_config(url: str) -> Config:

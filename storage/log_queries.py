@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from collab.memory import note_large_document
 from collab.update_check import InvalidUpdate, decode_state_vector, inspect_update
-from storage.database import one_read, write_transaction
+from storage.database import PreparedRead, write_transaction
 from storage.models import Document, Snapshot, UpdateLogEntry, utcnow
 from storage.tables import known
 
@@ -147,7 +147,7 @@ def _read_document_statement() -> Any:
     return sa.union_all(snapshot, log)
 
 
-_READ_DOCUMENT = _read_document_statement()  # built once: every room load runs it
+_READ_DOCUMENT = PreparedRead(_read_document_statement())  # every room load runs it
 
 
 def read_document(engine: Engine, doc_id: str) -> DocumentRows:
@@ -156,8 +156,7 @@ def read_document(engine: Engine, doc_id: str) -> DocumentRows:
     One statement, so one consistent view even under PostgreSQL's READ COMMITTED:
     a compaction can never fall between reading the snapshot and reading the log.
     """
-    with one_read(engine) as connection:  # one statement: one consistent view
-        found = connection.execute(_READ_DOCUMENT, {"doc_id": doc_id}).all()
+    found = _READ_DOCUMENT.rows(engine, doc_id=doc_id)  # one statement: one consistent view
     stored = None
     rows: list[tuple[int, bytes]] = []
     for kind, log_id, data in found:

@@ -31,6 +31,7 @@ import storage.notifications  # noqa: F401
 import storage.people  # noqa: F401
 import storage.read_model  # noqa: F401
 from collab.store import StoredDocument
+from storage.curriculum_queries import role_on
 from storage.database import (
     alembic_config,
     make_engine,
@@ -40,6 +41,7 @@ from storage.database import (
     sqlite_file,
 )
 from storage.library_search import outside_models
+from storage.log_queries import read_document
 from storage.models import Document, Snapshot, UpdateLogEntry
 from storage.update_log import UpdateLog
 from tests.polling import until
@@ -433,4 +435,30 @@ async def test_a_running_compaction_does_not_hold_up_appends(postgres_url: str) 
         assert content((await store.load("locked")).update) == editor_content(editor)
     finally:
         await store.aclose()
+        engine.dispose()
+
+
+def test_the_hot_reads_fail_as_database_errors_in_an_outage_and_read_again_after(
+    postgres_url: str,
+) -> None:
+    """PostgreSQL: the reads every /collab connection makes (its access check, its room's
+    load; run straight on the driver) raise SQLAlchemy's OperationalError while the
+    database refuses connections, as the room load expects of a passing outage, and read
+    again once it is back, on a fresh connection instead of the dropped one."""
+    run_migrations(postgres_url)
+    engine = make_engine(postgres_url)
+    try:
+        with Session(engine) as session:
+            session.add(Document(id="hot", title="Hot"))
+            session.commit()
+        assert role_on(engine, "hot", 1) == (True, None)  # the pool holds a live connection
+        with database_unavailable(postgres_url):
+            with pytest.raises(sa.exc.OperationalError):
+                role_on(engine, "hot", 1)
+            with pytest.raises(sa.exc.OperationalError):
+                read_document(engine, "hot")
+        assert role_on(engine, "hot", 1) == (True, None)
+        assert role_on(engine, "cold", 1) == (False, None)
+        assert read_document(engine, "hot").rows == []
+    finally:
         engine.dispose()
