@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import GC_COLLECTOR, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 
@@ -20,6 +20,8 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
+        # python_gc_*: the garbage collector's runs by generation (its pauses stall the loop)
+        r.register(GC_COLLECTOR)
         self.connections = Gauge(
             "mentorhub_connections_open", "Open /collab WebSockets", registry=r
         )

@@ -133,7 +133,10 @@ def _bind_then_serve() -> int:
             f"mentorhub: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr
         )
         return 1
+    from .collection_pauses import no_collections_while_starting
     from .logs import configure_logging
+
+    no_collections_while_starting()  # the imports and startup ahead: until serving
 
     configure_logging(settings.log_level, settings.log_format)
     return _serve(settings, bound)
