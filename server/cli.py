@@ -20,6 +20,7 @@ def _serve(settings: Settings, bound: socket.socket) -> int:
 
     from .app import create_app
     from .collection_pauses import leave_startup_out_of_collections
+    from .prompt_exit import PromptServer
     from .websocket_protocol import CollabWebSocketProtocol
 
     share_one_heap()  # before uvicorn and asyncio.to_thread start threads
@@ -43,7 +44,7 @@ def _serve(settings: Settings, bound: socket.socket) -> int:
         forwarded_allow_ips=list(settings.trusted_proxies),
         timeout_graceful_shutdown=10,
     )
-    server = uvicorn.Server(config)
+    server = PromptServer(config)  # uvicorn's, ending as soon as its work is done
 
     async def run() -> None:
         task = asyncio.create_task(server.serve(sockets=[bound]))
