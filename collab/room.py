@@ -383,7 +383,11 @@ class Room:
         except InvalidUpdate as exc:
             raise ProtocolError(CloseCode.PROTOCOL_ERROR, f"invalid state vector: {exc}") from None
         reply = handle_sync_message(frame[1:], self.doc)
-        if reply is not None:  # sent once everything it contains is committed
+        if reply is None:
+            return
+        if self._unfinished == 0 and self._loaded and not self.broken:
+            peer.send(reply)  # the document holds nothing uncommitted: at once
+        else:  # sent once everything it contains is committed
             self._queue_out(_Outgoing(reply, target=peer))
 
     # -- relaying -----------------------------------------------------------------
