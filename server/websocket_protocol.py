@@ -260,7 +260,9 @@ class CollabWebSocketProtocol(WebSocketsSansIOProtocol):
     def write_frame(self, frame: bytes) -> bool:
         """Write an already framed message, if the connection can take it now: the
         turn's first at once, the others at the end of this turn of the event loop, in
-        one go."""
+        one go. While frames from the client wait to be read, the first waits too: a
+        joining client's sync step 1 is read in the same turn as the server's step 1 is
+        written, and the server's two steps go out in one write instead of two."""
         if (
             self.close_sent
             or self.disconnected
@@ -271,9 +273,12 @@ class CollabWebSocketProtocol(WebSocketsSansIOProtocol):
         ):
             return False
         frames = self._frames
-        if frames is None:  # the first in this turn: written at once
-            self.transport.write(frame)
-            self._frames = []
+        if frames is None:  # the first in this turn
+            if self.queue.empty():  # written at once
+                self.transport.write(frame)
+                self._frames = []
+            else:  # what answers the frames waiting to be read goes with it, in one write
+                self._frames = [frame]
             TURN_WRITES.add(self)
         else:
             frames.append(frame)
