@@ -21,6 +21,7 @@ USED_ELSEWHERE = {
     "planned_minutes": "templates/_timeline.html",
     "_configure": "a SQLAlchemy event listener",
     "_begin": "a SQLAlchemy event listener",
+    "main_loop": "uvicorn's Server.serve calls it (server/prompt_exit.py overrides it)",
     "isolation_level": "SQLAlchemy reads it",
     "naming_convention": "SQLAlchemy reads it",
     "impl": "SQLAlchemy's TypeDecorator",
