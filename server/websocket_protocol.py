@@ -16,7 +16,8 @@ pings, close handshake, 1012 on shutdown, flow control):
   `websocket.send` when it says False, which waits for the buffer to drain: that keeps
   back-pressure (a peer that stops reading fills its send queue and is closed 1013).
   Within one turn of the event loop the first frame for a connection is written at
-  once and the rest together when the turn's callbacks have run (`TurnWrites`): a
+  once (unless the client's frames wait to be read: then with what answers them) and the
+  rest together when the turn's callbacks have run (`TurnWrites`): a
   room relaying a batch of committed updates makes two system calls per peer instead
   of one per update (throughput went from 0.66x the Node server's to 1.25x,
   bench/README.md).

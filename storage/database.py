@@ -127,9 +127,10 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def one_read(engine: Engine) -> Iterator[Connection]:
     """A connection for a single SELECT: on SQLite without BEGIN and ROLLBACK around it
-    (one statement sees one consistent snapshot on its own), which on the hot paths
-    (a /collab connection's access check, a room's load) cost as much as the query.
-    Never for more than one statement: those need `engine.connect()`'s transaction."""
+    (one statement sees one consistent snapshot on its own), which on frequent reads
+    (a session's or a token's lookup) cost as much as the query; the hottest two run
+    cheaper still, as a `PreparedRead`. Never for more than one statement: those need
+    `engine.connect()`'s transaction."""
     with engine.connect() as connection:
         connection.execution_options(**{_ONE_STATEMENT: True})
         yield connection
